@@ -1,0 +1,105 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+/** API hosts by region (vendor: global = Hong Kong, china = Shenzhen). */
+export const API_HOSTS: Record<string, string> = {
+	global: 'https://techhk.aoscdn.com',
+	china: 'https://techsz.aoscdn.com',
+};
+
+export class PicWishApi implements ICredentialType {
+	name = 'picWishApi';
+
+	displayName = 'PicWish API';
+
+	icon: Icon = { light: 'file:../icons/picwish.svg', dark: 'file:../icons/picwish.dark.svg' };
+
+	documentationUrl = 'https://github.com/picwish-n8n/n8n-nodes-picwish#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Your PicWish API key (sent as the X-API-KEY header), from the PicWish developer console',
+		},
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'options',
+			options: [
+				{
+					name: 'Global (techhk.aoscdn.com)',
+					value: 'global',
+				},
+				{
+					name: 'Mainland China (techsz.aoscdn.com)',
+					value: 'china',
+				},
+				{
+					name: 'Custom Base URL',
+					value: 'custom',
+				},
+			],
+			default: 'global',
+			description: 'Which PicWish API host to use: the one your key was issued for',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:8787',
+			description: 'Address of a PicWish-compatible API, e.g. a proxy or a local simulator',
+			displayOptions: { show: { region: ['custom'] } },
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'X-API-KEY': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	// Reading a task that cannot exist costs nothing: a valid key gets 404, a wrong one 401.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL:
+				'={{ $credentials.region === "custom" ? String($credentials.baseUrl).replace(/\\/+$/, "") : $credentials.region === "china" ? "https://techsz.aoscdn.com" : "https://techhk.aoscdn.com" }}',
+			url: '/api/tasks/visual/segmentation/n8n-credential-test',
+			method: 'GET',
+			ignoreHttpStatusErrors: true,
+			json: true,
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'status',
+					value: 401,
+					message:
+						'PicWish rejected this API key (HTTP 401): the key is wrong, or background removal is not enabled for the account',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'status',
+					value: 429,
+					message: 'PicWish is rate limiting this key right now (HTTP 429): wait a second and test again',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,71 @@
+/**
+ * Runs the chosen operation for every item, in parallel up to the key's rate limit, and turns each
+ * item's failure into what the node's "On Error" setting asks for: an error-output item paired with
+ * its input, a regular item, or a stopped workflow naming the item.
+ */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { mapWithConcurrency } from '../helpers/concurrency';
+import { asNodeError, errorItemJson } from '../helpers/errors';
+import type { Operation } from '../helpers/interfaces';
+import { readOptions } from '../helpers/options';
+import type { Transport } from '../transport';
+import { resolveApiHost } from '../transport/apiHost';
+import { pacerFor } from '../transport/pacer';
+import * as getTask from './getTask.operation';
+import * as removeBackground from './removeBackground.operation';
+
+const operations: Record<Operation, typeof removeBackground.execute> = {
+	removeBackground: removeBackground.execute,
+	getTask: getTask.execute,
+};
+
+/** Items in flight: enough to keep the QPS busy while others wait for PicWish, few enough to bound memory. */
+export function concurrencyFor(maxRequestsPerSecond: number): number {
+	return Math.min(32, Math.max(2, Math.ceil(maxRequestsPerSecond * 5)));
+}
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const operation = this.getNodeParameter('operation', 0) as Operation;
+	const execute = operations[operation];
+	const node = this.getNode();
+	const continueOnFail = this.continueOnFail();
+
+	// Rate limit, retries and timeouts belong to the key and the run, so they come from the first item.
+	const runOptions = readOptions.call(this, 0);
+	const host = await resolveApiHost.call(this);
+	const transport: Transport = {
+		baseUrl: host.baseUrl,
+		pacer: pacerFor(host.keyId, runOptions.maxRequestsPerSecond),
+		maxRetries: runOptions.maxRetries,
+		requestTimeoutMs: runOptions.requestTimeoutSeconds * 1000,
+	};
+
+	const outcomes = await mapWithConcurrency(
+		items.length,
+		concurrencyFor(runOptions.maxRequestsPerSecond),
+		async (itemIndex) => await execute.call(this, itemIndex, transport),
+		!continueOnFail,
+	);
+
+	const returnData: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const outcome = outcomes[itemIndex];
+		if (outcome === undefined) continue;
+		if (outcome.ok) {
+			returnData.push(outcome.value);
+			continue;
+		}
+		const error = asNodeError(node, outcome.error, itemIndex);
+		if (!continueOnFail) throw error;
+		returnData.push({
+			json: errorItemJson(error),
+			// The input's files travel with the failed item, so nothing is lost on the error branch.
+			binary: items[itemIndex].binary,
+			pairedItem: { item: itemIndex },
+			...(node.onError === 'continueErrorOutput' ? { error } : {}),
+		});
+	}
+	return [returnData];
+}

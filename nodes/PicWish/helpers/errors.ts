@@ -1,0 +1,154 @@
+/**
+ * Every way a PicWish call can fail, turned into a message a no-code user can act on.
+ * Errors carry `httpCode`, `state` and `task_id` so the error output can show them.
+ */
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+
+export interface FailureInfo {
+	message: string;
+	description?: string;
+	httpCode?: number;
+	state?: number;
+	taskId?: string;
+}
+
+interface StateText {
+	message: string;
+	description: string;
+}
+
+/** Failed task states (`data.state < 0`), as the vendor's document defines them. */
+export const FAILED_STATES: Record<number, StateText> = {
+	[-1]: {
+		message: 'PicWish could not find a subject to cut out (state -1)',
+		description:
+			'Try another Segmentation Type (Person, Object or Stamp) or a photo where the subject stands out from the background.',
+	},
+	[-2]: {
+		message: 'PicWish removed the background but could not store the result (state -2)',
+		description: 'This is a temporary problem on PicWish\'s side. Run the item again.',
+	},
+	[-3]: {
+		message: 'PicWish could not download the image from the URL (state -3)',
+		description:
+			'Check that the Image URL is public (no login, no expired signature) and reachable from the internet.',
+	},
+	[-5]: {
+		message: 'The image at the URL is larger than 15 MB (state -5)',
+		description: 'Use an image of 15 MB or less, e.g. a compressed JPG.',
+	},
+	[-7]: {
+		message: 'PicWish says the image is not a valid image file (state -7)',
+		description:
+			'The file may be corrupt or in an unsupported format. Use JPG, PNG, WEBP, BMP or TIFF (no GIF), at most 4096×4096 px.',
+	},
+	[-8]: {
+		message: 'PicWish timed out processing the image (state -8)',
+		description:
+			'Processing is limited to 30 seconds. Run the item again, or use a smaller image.',
+	},
+};
+
+/** States a new task may fix: the work failed on PicWish's side, not because of the image. */
+export const RETRYABLE_STATES = new Set([-2, -8]);
+
+export function failedStateInfo(state: number, taskId?: string): FailureInfo {
+	const text = FAILED_STATES[state] ?? {
+		message: `PicWish reported the task as failed (state ${state})`,
+		description: 'Run the item again; if it keeps failing, contact PicWish support with the task ID.',
+	};
+	return { ...text, state, taskId };
+}
+
+const HTTP_TEXT: Record<number, StateText> = {
+	400: {
+		message: 'PicWish rejected the request parameters (HTTP 400)',
+		description: 'Check the node\'s fields (segmentation type, output, format, background colour).',
+	},
+	401: {
+		message: 'PicWish rejected the API key (HTTP 401)',
+		description:
+			'The key is wrong, or background removal is not enabled for your PicWish account. Check the PicWish API credential (key and region).',
+	},
+	403: {
+		message: 'PicWish refused the request (HTTP 403)',
+		description: 'Check the PicWish API credential and your account\'s permissions.',
+	},
+	404: {
+		message: 'PicWish did not find that (HTTP 404)',
+		description:
+			'The task ID is wrong or the task has expired, or the credential\'s base URL is wrong.',
+	},
+	413: {
+		message: 'The image is larger than PicWish accepts (HTTP 413)',
+		description: 'PicWish accepts files of at most 15 MB. Use a smaller or compressed image.',
+	},
+	429: {
+		message: 'PicWish kept answering "too many requests" (HTTP 429)',
+		description:
+			'Lower "Max Requests per Second" in the node\'s options to your key\'s QPS (2 unless PicWish raised it), or run fewer workflows with this key at once.',
+	},
+};
+
+export function httpFailureInfo(statusCode: number, apiMessage?: string, taskId?: string): FailureInfo {
+	const text = HTTP_TEXT[statusCode] ?? {
+		message: `PicWish answered with an error (HTTP ${statusCode})`,
+		description:
+			statusCode >= 500
+				? 'PicWish had a server problem and retries did not help. Try again later; if it persists, contact PicWish support.'
+				: 'Check the node\'s fields and the credential.',
+	};
+	const detail = apiMessage ? ` PicWish said: "${apiMessage}".` : '';
+	return { message: text.message, description: `${text.description}${detail}`, httpCode: statusCode, taskId };
+}
+
+/** Appends n8n's usual "[item N]" so the message alone says which item failed. */
+function withItem(message: string, itemIndex: number): string {
+	return `${message} [item ${itemIndex}]`;
+}
+
+/** An error from the API or the network: the node's error output or a stopped workflow shows it. */
+export function apiError(node: INode, info: FailureInfo, itemIndex: number): NodeApiError {
+	const error = new NodeApiError(node, { ...info } as unknown as JsonObject, {
+		message: withItem(info.message, itemIndex),
+		description: info.description,
+		httpCode: info.httpCode === undefined ? undefined : String(info.httpCode),
+		itemIndex,
+	});
+	error.context.state = info.state;
+	error.context.taskId = info.taskId;
+	return error;
+}
+
+/** A problem with the item or the node's fields, found before any request was sent. */
+export function inputError(
+	node: INode,
+	message: string,
+	description: string,
+	itemIndex: number,
+): NodeOperationError {
+	return new NodeOperationError(node, withItem(message, itemIndex), { description, itemIndex });
+}
+
+/** Any error as an n8n node error for this item (keeps ours, wraps the unexpected). */
+export function asNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const message = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(node, withItem(message, itemIndex), { itemIndex });
+}
+
+/** The `json` of an item on the error output: what happened, in words and in codes. */
+export function errorItemJson(error: NodeApiError | NodeOperationError): IDataObject {
+	const json: IDataObject = { error: error.message };
+	if (error.description) json.description = error.description;
+	const httpCode = error instanceof NodeApiError ? error.httpCode : undefined;
+	if (httpCode) json.httpCode = Number(httpCode);
+	if (typeof error.context.state === 'number') json.state = error.context.state;
+	if (typeof error.context.taskId === 'string') json.task_id = error.context.taskId;
+	return json;
+}

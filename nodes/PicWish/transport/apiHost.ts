@@ -1,0 +1,30 @@
+/**
+ * Where the API lives for this execution. The only function here that reads the credential; it
+ * sends nothing (requests go through httpRequestWithAuthentication, which adds the key itself).
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { API_HOSTS } from '../../../credentials/PicWishApi.credentials';
+
+export interface ApiHost {
+	baseUrl: string;
+	/** Identifies the key (not its value) so that executions using one key share one pacer. */
+	keyId: string;
+}
+
+export async function resolveApiHost(this: IExecuteFunctions): Promise<ApiHost> {
+	const credentials = await this.getCredentials('picWishApi');
+	const region = String(credentials.region ?? 'global');
+	const raw = region === 'custom' ? String(credentials.baseUrl ?? '') : API_HOSTS[region];
+	const baseUrl = (raw ?? '').trim().replace(/\/+$/, '');
+	if (!/^https?:\/\/[^\s/]+/i.test(baseUrl)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The PicWish credential's Base URL "${raw ?? ''}" is not an http(s) URL`,
+			{ description: 'Open the PicWish API credential and set Region, or a Base URL like https://techhk.aoscdn.com.' },
+		);
+	}
+	const credentialId = this.getNode().credentials?.picWishApi?.id ?? 'default';
+	return { baseUrl, keyId: `${baseUrl}|${credentialId}` };
+}

@@ -1,0 +1,172 @@
+/**
+ * The one place that talks HTTP. API calls go through `httpRequestWithAuthentication` (n8n adds the
+ * X-API-KEY), paced by the key's QPS and retried on 429/5xx/network failures. Result downloads go
+ * to the storage host through plain `httpRequest`: the key is never sent there.
+ */
+import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { apiError } from '../helpers/errors';
+import type { RawResponse } from '../helpers/interfaces';
+import type { Pacer } from './pacer';
+import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry';
+
+export const SEGMENTATION_PATH = '/api/tasks/visual/segmentation';
+
+export interface Transport {
+	baseUrl: string;
+	pacer: Pacer;
+	maxRetries: number;
+	requestTimeoutMs: number;
+}
+
+export interface ApiCall {
+	method: IHttpRequestMethods;
+	path: string;
+	body?: Buffer;
+	contentType?: string;
+}
+
+function isCancelled(context: IExecuteFunctions): boolean {
+	return context.getExecutionCancelSignal?.()?.aborted === true;
+}
+
+/** What a failed connection was, in words: "ECONNREFUSED", "timeout of 60000ms exceeded", … */
+export function networkReason(error: unknown): string {
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	while (current && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const { code } = current as { code?: unknown };
+		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return error instanceof Error ? error.message : String(error);
+}
+
+/** Sends one API call, waiting for a pacer slot before each attempt. Returns the last answer. */
+export async function apiRequest(
+	this: IExecuteFunctions,
+	transport: Transport,
+	call: ApiCall,
+	itemIndex: number,
+): Promise<RawResponse> {
+	const options: IHttpRequestOptions = {
+		method: call.method,
+		url: `${transport.baseUrl}${call.path}`,
+		headers: {
+			Accept: 'application/json',
+			...(call.contentType ? { 'Content-Type': call.contentType } : {}),
+		},
+		body: call.body,
+		encoding: 'arraybuffer',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		// The key rides on every API request; a redirect could carry it elsewhere, so follow none.
+		disableFollowRedirect: true,
+		timeout: transport.requestTimeoutMs,
+	};
+
+	for (let attempt = 0; ; attempt++) {
+		await transport.pacer.acquire();
+		let response: RawResponse;
+		try {
+			const answer = (await this.helpers.httpRequestWithAuthentication.call(this, 'picWishApi', {
+				...options,
+				headers: { ...options.headers },
+			})) as { statusCode: number; headers?: Record<string, unknown>; body?: unknown };
+			response = {
+				statusCode: answer.statusCode,
+				headers: answer.headers ?? {},
+				body: toBuffer(answer.body),
+			};
+		} catch (error) {
+			if (isCancelled(this) || attempt >= transport.maxRetries) {
+				throw apiError(
+					this.getNode(),
+					{
+						message: `Could not reach PicWish at ${transport.baseUrl} (${networkReason(error)})`,
+						description:
+							'Check the PicWish credential\'s region or base URL and the network of your n8n server. The request was tried ' +
+							`${attempt + 1} time(s).`,
+					},
+					itemIndex,
+				);
+			}
+			await sleep(backoffDelay(attempt + 1));
+			continue;
+		}
+
+		if (!isRetryableStatus(response.statusCode) || attempt >= transport.maxRetries || isCancelled(this)) {
+			if (response.statusCode < 400) transport.pacer.reward();
+			return response;
+		}
+		if (response.statusCode === 429) {
+			const retryAfter = parseRetryAfter(response.headers['retry-after']);
+			transport.pacer.penalize(retryAfter ?? (attempt === 0 ? 0 : backoffDelay(attempt)));
+		} else {
+			await sleep(backoffDelay(attempt + 1));
+		}
+	}
+}
+
+export function toBuffer(body: unknown): Buffer {
+	if (Buffer.isBuffer(body)) return body;
+	if (body instanceof ArrayBuffer) return Buffer.from(body);
+	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+	if (body === undefined || body === null) return Buffer.alloc(0);
+	return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+export type DownloadOutcome =
+	| { ok: true; bytes: Buffer; contentType?: string }
+	| { ok: false; statusCode: number; body: string };
+
+/**
+ * Downloads a result from the storage host, without the API key. Storage is not rate limited, so
+ * no pacer; network failures and 5xx are retried, a refusal (403: expired link) is returned.
+ */
+export async function downloadResult(
+	this: IExecuteFunctions,
+	transport: Transport,
+	url: string,
+	itemIndex: number,
+): Promise<DownloadOutcome> {
+	for (let attempt = 0; ; attempt++) {
+		let answer: { statusCode: number; headers?: Record<string, unknown>; body?: unknown };
+		try {
+			answer = (await this.helpers.httpRequest({
+				method: 'GET',
+				url,
+				encoding: 'arraybuffer',
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: transport.requestTimeoutMs,
+				maxRedirects: 3,
+			})) as typeof answer;
+		} catch (error) {
+			if (isCancelled(this) || attempt >= transport.maxRetries) {
+				throw apiError(
+					this.getNode(),
+					{
+						message: `Could not download the result from ${new URL(url).host} (${networkReason(error)})`,
+						description:
+							'The background was removed, but the download of the result failed. Run the item again, or use Return Type "URL" to download it yourself within one hour.',
+					},
+					itemIndex,
+				);
+			}
+			await sleep(backoffDelay(attempt + 1));
+			continue;
+		}
+		const body = toBuffer(answer.body);
+		if (answer.statusCode >= 200 && answer.statusCode < 300) {
+			const contentType = answer.headers?.['content-type'];
+			return { ok: true, bytes: body, contentType: typeof contentType === 'string' ? contentType : undefined };
+		}
+		if (answer.statusCode < 500 || attempt >= transport.maxRetries) {
+			return { ok: false, statusCode: answer.statusCode, body: body.toString('utf8', 0, 2000) };
+		}
+		await sleep(backoffDelay(attempt + 1));
+	}
+}
