@@ -41,7 +41,7 @@ export function binaryItem(bytes: Buffer, fileName = 'photo.jpg', mimeType = 'im
 }
 
 export function createContext(options: ContextOptions = {}) {
-	const items = options.items ?? [{ json: {} }];
+	const items: INodeExecutionData[] = options.items ?? [{ json: {} }];
 	const credentials: IDataObject = options.credentials ?? {
 		apiKey: 'test-key',
 		region: 'custom',

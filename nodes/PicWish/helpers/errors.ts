@@ -116,6 +116,8 @@ export function apiError(node: INode, info: FailureInfo, itemIndex: number): Nod
 		httpCode: info.httpCode === undefined ? undefined : String(info.httpCode),
 		itemIndex,
 	});
+	// n8n swaps messages that mention a network code (ECONNREFUSED, …) for a generic one: keep ours.
+	error.message = withItem(info.message, itemIndex);
 	error.context.state = info.state;
 	error.context.taskId = info.taskId;
 	return error;
@@ -128,7 +130,9 @@ export function inputError(
 	description: string,
 	itemIndex: number,
 ): NodeOperationError {
-	return new NodeOperationError(node, withItem(message, itemIndex), { description, itemIndex });
+	const error = new NodeOperationError(node, withItem(message, itemIndex), { description, itemIndex });
+	error.message = withItem(message, itemIndex);
+	return error;
 }
 
 /** Any error as an n8n node error for this item (keeps ours, wraps the unexpected). */
