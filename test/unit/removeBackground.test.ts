@@ -75,7 +75,7 @@ describe('Remove Background, sync, binary in and out', () => {
 		});
 		expect(output).toHaveLength(1);
 		expect(output[0].pairedItem).toEqual({ item: 0 });
-		expect(output[0].json).toMatchObject({ state: 1, return_type: 3 });
+		expect(output[0].json).toEqual({ state: 1, progress: 100, return_type: 3, output_type: 2 });
 		const binary = output[0].binary!.data;
 		expect(binary.mimeType).toBe('image/png');
 		expect(binary.fileName).toBe('photo.png');

@@ -15,7 +15,7 @@ import type {
 } from '../helpers/interfaces';
 import { readOptions } from '../helpers/options';
 import { readTask, waitForTask } from '../helpers/polling';
-import { buildSegmentationFields, normalizeHexColor } from '../helpers/requestFields';
+import { buildSegmentationFields, normalizeHexColor, OUTPUT_TYPE_CODES } from '../helpers/requestFields';
 import type { ImageSource, SegmentationSettings } from '../helpers/requestFields';
 import { baseNameOf, buildResultItem } from '../helpers/results';
 import { apiRequest, SEGMENTATION_PATH } from '../transport';
@@ -66,9 +66,12 @@ async function createTask(
 		{ method: 'POST', path: SEGMENTATION_PATH, body, contentType },
 		itemIndex,
 	);
-	return readTaskResponse(this.getNode(), response, itemIndex, {
+	const result = readTaskResponse(this.getNode(), response, itemIndex, {
 		streamedKind: settings.outputType === 'mask' ? 'mask' : 'image',
 	});
+	// A streamed picture comes without the task's data: say what it is, in the API's words.
+	if (result.streamed) result.data.output_type = OUTPUT_TYPE_CODES[settings.outputType];
+	return result;
 }
 
 export async function execute(

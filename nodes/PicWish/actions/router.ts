@@ -27,6 +27,7 @@ export function concurrencyFor(maxRequestsPerSecond: number): number {
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
+	if (items.length === 0) return [[]];
 	const operation = this.getNodeParameter('operation', 0) as Operation;
 	const execute = operations[operation];
 	const node = this.getNode();

@@ -54,7 +54,8 @@ async function fetchResultBytes(
 	itemIndex: number,
 ): Promise<Buffer> {
 	const value = String(data[kind]);
-	if (!isUrl(value)) return Buffer.from(value, 'base64');
+	// Base64 may come bare or as a data URI ("data:image/png;base64,…").
+	if (!isUrl(value as unknown)) return Buffer.from(value.replace(/^data:[^,]*,/, ''), 'base64');
 
 	let outcome = await downloadResult.call(this, transport, value, itemIndex);
 	if (!outcome.ok && isExpiredLink(outcome) && options.refresh) {
