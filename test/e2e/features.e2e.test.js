@@ -1,0 +1,125 @@
+// Every node feature in a real n8n 2.x against the simulator: URL in/out, JPG on a colour, crop,
+// Get Task, and the credential test (a wrong key fails, the right one passes).
+const fs = require('node:fs');
+const path = require('node:path');
+const { PNG } = require('pngjs');
+const jpeg = require('jpeg-js');
+
+const { startWorld, binaryBytes } = require('./world');
+const { chain, manualTrigger, picwish, readFiles } = require('./workflows');
+
+const VERSION = process.env.PICWISH_E2E_FEATURES_VERSION || '2.41.1';
+
+async function download(url) {
+	const response = await fetch(url);
+	return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+describe(`n8n ${VERSION}: features`, () => {
+	let world;
+
+	beforeAll(async () => {
+		world = await startWorld({ version: VERSION, binaryDataMode: 'filesystem' });
+	});
+
+	afterAll(async () => {
+		await world?.close();
+	});
+
+	it('URL in, URL out: PicWish downloads the photo, the node returns a working, repaired link', async () => {
+		const { n8n, dirs, sim } = world;
+		const result = await n8n.run(
+			chain('url to url', [
+				manualTrigger(),
+				readFiles('Read photos', `${dirs.photos}/*`),
+				picwish('PicWish', {
+					inputSource: 'url',
+					imageUrl: `={{ "${sim.storageUrl}/samples/" + $json.fileName }}`,
+					returnType: 'url',
+					outputType: 'imageAndMask',
+				}),
+			]),
+		);
+		expect(result.ok).toBe(true);
+		const items = result.outputs('PicWish').main;
+		expect(items).toHaveLength(world.photos().length);
+		for (const item of items) {
+			expect(item.binary).toBeUndefined();
+			expect(item.json.image).toMatch(new RegExp(`^${sim.storageUrl}/.*Expires=\\d+&`));
+			expect(item.json.image).not.toContain('\\u0026');
+			const { status, bytes } = await download(item.json.image);
+			expect(status).toBe(200);
+			expect(PNG.sync.read(bytes).width).toBeGreaterThan(0);
+			expect(item.json.mask).toMatch(/^http/);
+		}
+	});
+
+	it('JPG on a chosen colour, cropped to the subject', async () => {
+		const { n8n, dirs } = world;
+		const result = await n8n.run(
+			chain('jpg red crop', [
+				manualTrigger(),
+				readFiles('Read photos', `${dirs.photos}/*`),
+				picwish('PicWish', { format: 'jpg', backgroundColor: '#FF0000', crop: true, segmentationType: 'object' }),
+			]),
+		);
+		expect(result.ok).toBe(true);
+		const reads = result.outputs('Read photos').main;
+		for (const [index, item] of result.outputs('PicWish').main.entries()) {
+			expect(item.binary.data.mimeType).toBe('image/jpeg');
+			expect(item.binary.data.fileName).toMatch(/\.jpg$/);
+			const image = jpeg.decode(binaryBytes(n8n, item.binary.data), { useTArray: true });
+			const original = reads[index].binary.data;
+			const input = fs.readFileSync(path.join(dirs.photos, original.fileName));
+			const inputSize = input[0] === 0x89 ? PNG.sync.read(input) : jpeg.decode(input, { useTArray: true });
+			// Cropped: smaller than the photo; coloured: the corner (background) is red.
+			expect(image.width * image.height).toBeLessThan(inputSize.width * inputSize.height);
+			const [r, g, b] = image.data.subarray(0, 3);
+			expect(r).toBeGreaterThan(200);
+			expect(g).toBeLessThan(60);
+			expect(b).toBeLessThan(60);
+		}
+	});
+
+	it('Get Task: an async task created without waiting is fetched later as binary', async () => {
+		const { n8n, dirs } = world;
+		const create = picwish('Create tasks', {
+			processingMode: 'async',
+			returnType: 'url',
+			options: { waitForCompletion: false },
+		});
+		const get = picwish('Get results', {
+			operation: 'getTask',
+			taskId: '={{ $json.task_id }}',
+			returnType: 'binary',
+			options: { pollIntervalMs: 300 },
+		});
+		const result = await n8n.run(
+			chain('get task later', [manualTrigger(), readFiles('Read photos', `${dirs.photos}/*`), create, get]),
+		);
+		expect(result.ok).toBe(true);
+		const created = result.outputs('Create tasks').main;
+		expect(created.every((item) => typeof item.json.task_id === 'string' && item.json.state !== 1)).toBe(true);
+		const fetched = result.outputs('Get results').main;
+		expect(fetched.map((item) => item.json.task_id)).toEqual(created.map((item) => item.json.task_id));
+		for (const item of fetched) {
+			expect(item.binary.data.fileName).toBe(`picwish-${item.json.task_id}.png`);
+			expect(PNG.sync.read(binaryBytes(n8n, item.binary.data)).width).toBeGreaterThan(0);
+		}
+		expect(world.sim.stats().keyLeaks).toBe(0);
+	});
+
+	it('the credential Test button: passes with the right key, fails clearly with a wrong one', async () => {
+		const { n8n, sim } = world;
+		const server = await n8n.startServer();
+		try {
+			const good = await server.testCredential({ type: 'picWishApi', data: { apiKey: 'sim-key', region: 'custom', baseUrl: sim.apiUrl } });
+			expect(good.status).toBe('OK');
+			const bad = await server.testCredential({ type: 'picWishApi', data: { apiKey: 'wrong', region: 'custom', baseUrl: sim.apiUrl } });
+			expect(bad.status).toBe('Error');
+			expect(bad.message).toMatch(/rejected this API key \(HTTP 401\)/);
+		} finally {
+			await server.stop();
+		}
+	});
+});
