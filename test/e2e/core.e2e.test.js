@@ -120,10 +120,13 @@ describe.each(VERSIONS)('n8n %s: core flows', (version) => {
 		expect(main.map(nameOf).sort()).toEqual(['a-good.jpg', 'c-good.jpg', 'f-good.jpg']);
 		expect(error.map(nameOf).sort()).toEqual(['b-sim-state-7.jpg', 'd-animated.gif', 'e-corrupt.jpg']);
 		const byName = Object.fromEntries(error.map((item) => [nameOf(item), item.json]));
-		expect(byName['b-sim-state-7.jpg']).toMatchObject({ state: -7, task_id: expect.any(String) });
-		expect(byName['b-sim-state-7.jpg'].error).toMatch(/not a valid image file \(state -7\)/);
+		// On the error output n8n keeps { error, message } (plus the input's fields): the message names
+		// the state, the task and the item.
+		expect(byName['b-sim-state-7.jpg'].error).toMatch(/not a valid image file \(state -7\) \(task [\w-]+\) \[item \d\]/);
+		expect(byName['b-sim-state-7.jpg'].message).toMatch(/JPG, PNG, WEBP, BMP or TIFF/);
+		expect(byName['b-sim-state-7.jpg'].fileName).toBe('b-sim-state-7.jpg');
 		expect(byName['d-animated.gif'].error).toMatch(/GIF/);
-		expect(byName['e-corrupt.jpg'].state).toBe(-7);
+		expect(byName['e-corrupt.jpg'].error).toMatch(/\(state -7\)/);
 		// The failed photo travels with its error, ready for a retry branch.
 		expect(error.every((item) => item.binary?.data)).toBe(true);
 		expect(result.outputs('Failed').main).toHaveLength(3);

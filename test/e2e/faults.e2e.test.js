@@ -88,9 +88,9 @@ describe(`n8n ${VERSION}: fault matrix`, () => {
 			'corrupt.jpg': [-7, /not a valid image file/],
 		};
 		for (const [name, [state, message]] of Object.entries(expectations)) {
-			expect(failed[name]).toMatchObject({ state, task_id: expect.any(String) });
 			expect(failed[name].error).toMatch(message);
-			expect(failed[name].description).toEqual(expect.any(String));
+			expect(failed[name].error).toMatch(new RegExp(`\\(state ${state}\\) \\(task [\\w-]+\\) \\[item \\d+\\]`));
+			expect(failed[name].message).toEqual(expect.any(String));
 		}
 		expect(failed['animated.gif'].error).toMatch(/GIF/);
 		expect(failed['oversize.jpg'].error).toMatch(/over PicWish's 15 MB limit/);
@@ -120,8 +120,7 @@ describe(`n8n ${VERSION}: fault matrix`, () => {
 			options: { timeoutSeconds: 2, pollIntervalMs: 400 },
 		});
 		expect(succeeded).toEqual(['quick.jpg']);
-		expect(failed['slow-sim-slow-6000.jpg'].error).toMatch(/task \S+ was not finished after 2 s/);
-		expect(failed['slow-sim-slow-6000.jpg'].task_id).toEqual(expect.any(String));
+		expect(failed['slow-sim-slow-6000.jpg'].error).toMatch(/task [\w-]+ was not finished after 2 s/);
 	});
 
 	it('result links: \\u0026 is repaired, an expired link is a clear error', async () => {
@@ -143,8 +142,8 @@ describe(`n8n ${VERSION}: fault matrix`, () => {
 		expect(main).toHaveLength(1);
 		expect(main[0].binary.data.mimeType).toBe('image/png');
 		expect(error).toHaveLength(1);
-		expect(error[0].json.error).toMatch(/result link has expired/);
-		expect(error[0].json.httpCode).toBe(403);
+		expect(error[0].json.error).toMatch(/result link has expired or was refused \(HTTP 403 AccessDenied\)/);
+		expect(error[0].json.message).toMatch(/valid for one hour/);
 	});
 
 	it('wrong key, unreachable host and a missing binary property', async () => {
@@ -152,29 +151,38 @@ describe(`n8n ${VERSION}: fault matrix`, () => {
 		const wrongKey = picwish('Wrong key', {}, { credential: CREDENTIALS.wrongKey, onError: 'continueErrorOutput' });
 		const unreachable = picwish('Unreachable', { options: { maxRetries: 1 } }, { credential: CREDENTIALS.unreachable, onError: 'continueErrorOutput' });
 		const missing = picwish('Missing property', { binaryPropertyName: 'photo' }, { onError: 'continueErrorOutput' });
-		const workflow = chain('setup faults', [manualTrigger(), read, wrongKey, unreachable, missing]);
+		const regular = picwish('Wrong key, Continue', {}, { credential: CREDENTIALS.wrongKey, onError: 'continueRegularOutput' });
+		const workflow = chain('setup faults', [manualTrigger(), read, wrongKey, unreachable, missing, regular]);
 		// Fan out: all three read the same files.
 		workflow.connections = {
 			Start: { main: [[{ node: 'Read files', type: 'main', index: 0 }]] },
 			'Read files': {
-				main: [[wrongKey, unreachable, missing].map((node) => ({ node: node.name, type: 'main', index: 0 }))],
+				main: [[wrongKey, unreachable, missing, regular].map((node) => ({ node: node.name, type: 'main', index: 0 }))],
 			},
 		};
 		const result = await world.n8n.run(workflow);
 		expect(result.ok).toBe(true);
 		const count = world.photos().length;
-		for (const [name, pattern, httpCode] of [
-			['Wrong key', /rejected the API key \(HTTP 401\)/, 401],
-			['Unreachable', /Could not reach PicWish at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/, undefined],
-			['Missing property', /no binary property "photo" \(field "Input Binary Field"\)/, undefined],
+		for (const [name, pattern, advice] of [
+			['Wrong key', /rejected the API key \(HTTP 401\)/, /Check the PicWish API credential/],
+			['Unreachable', /Could not reach PicWish at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/, /region or base URL/],
+			['Missing property', /no binary property "photo" \(field "Input Binary Field"\)/, /binary properties are: data/],
 		]) {
 			const { main, error } = result.outputs(name);
 			expect(main).toHaveLength(0);
 			expect(error).toHaveLength(count);
 			for (const item of error) {
 				expect(item.json.error).toMatch(pattern);
-				expect(item.json.httpCode).toBe(httpCode);
+				expect(item.json.message).toMatch(advice);
 			}
+		}
+		// "On Error: Continue": the failed items stay on the main output, with every detail.
+		const continued = result.outputs('Wrong key, Continue').main;
+		expect(continued).toHaveLength(count);
+		expect(continued.map((item) => item.pairedItem.item)).toEqual([...Array(count).keys()]);
+		for (const item of continued) {
+			expect(item.json).toMatchObject({ httpCode: 401, error: expect.stringMatching(/HTTP 401/), description: expect.any(String) });
+			expect(item.binary.data).toBeDefined();
 		}
 	});
 });

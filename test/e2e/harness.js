@@ -100,8 +100,11 @@ async function prepareN8n({ version = '2.41.1', tarball, workDir, binaryDataMode
 	fs.mkdirSync(filesDir, { recursive: true });
 	if (tarball) installTarball(userFolder, tarball);
 
+	const { NODE_ENV, JEST_WORKER_ID, ...inherited } = process.env;
 	const baseEnv = {
-		...process.env,
+		...inherited,
+		// Under jest NODE_ENV is "test", which silences n8n's logger (and so `execute`'s output).
+		NODE_ENV: 'production',
 		PATH: `${rt.nodeBin}:${process.env.PATH}`,
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: 'picwish-e2e-encryption-key',
@@ -173,7 +176,7 @@ async function prepareN8n({ version = '2.41.1', tarball, workDir, binaryDataMode
 			const runData = parsed?.data?.resultData?.runData;
 			const error = parsed?.data?.resultData?.error;
 			const ok = result.code === 0 && Boolean(runData) && !error;
-			if (!ok && process.env.PICWISH_E2E_DEBUG) console.error(result.stdout, result.stderr);
+			if (!ok && process.env.PICWISH_E2E_DEBUG) console.error(`code ${result.code} signal ${result.signal}`, result.stdout, result.stderr);
 			return {
 				ok,
 				code: result.code,

@@ -76,7 +76,7 @@ describe('Get Task', () => {
 	it('says the link expired when no fresh one helps', async () => {
 		nock(API).get(`${PATH}/task-1`).times(2).reply(200, task({ state: 1, image: `${STORAGE}/old.png` }));
 		nock(STORAGE).get('/old.png').times(2).reply(403, ACCESS_DENIED);
-		const { context } = createContext({ parameters: params(), onError: 'continueErrorOutput' });
+		const { context } = createContext({ parameters: params(), onError: 'continueRegularOutput' });
 		const [output] = await node.execute.call(context);
 		expect(output[0].json).toMatchObject({ httpCode: 403, task_id: 'task-1', state: 1 });
 		expect(String(output[0].json.error)).toMatch(/result link has expired/);
@@ -94,7 +94,7 @@ describe('Get Task', () => {
 	it('reports a failed task with its state', async () => {
 		nock(API).get(`${PATH}/task-1`).reply(200, task({ state: -3 }));
 		const { context } = createContext({ parameters: params() });
-		await expect(node.execute.call(context)).rejects.toThrow(/could not download the image from the URL \(state -3\) \[item 0\]/);
+		await expect(node.execute.call(context)).rejects.toThrow(/could not download the image from the URL \(state -3\) \(task task-1\) \[item 0\]/);
 	});
 
 	it('explains an unknown task id', async () => {

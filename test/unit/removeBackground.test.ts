@@ -250,7 +250,7 @@ describe('async processing', () => {
 		expect(requests).toHaveLength(1);
 	});
 
-	it('times out with an error naming the task id, and the error output carries it', async () => {
+	it('times out with an error naming the task id, on the error output', async () => {
 		nock(API).post(PATH).reply(200, envelope({ task_id: 'slow-1', state: 0 }));
 		nock(API).get(`${PATH}/slow-1`).times(20).reply(200, envelope({ task_id: 'slow-1', state: 4 }));
 		const { context } = createContext({
@@ -259,9 +259,9 @@ describe('async processing', () => {
 			parameters: params({ processingMode: 'async', options: { timeoutSeconds: 2, pollIntervalMs: 300, maxRequestsPerSecond: 50 } }),
 		});
 		const [output] = await node.execute.call(context);
-		expect(output[0].json).toMatchObject({ task_id: 'slow-1', state: 4 });
-		expect(String(output[0].json.error)).toMatch(/task slow-1 was not finished after 2 s/);
-		expect(output[0].error).toBeInstanceOf(NodeApiError);
+		expect(Object.keys(output[0].json).sort()).toEqual(['error', 'message']);
+		expect(String(output[0].json.error)).toMatch(/task slow-1 was not finished after 2 s \(state 4\) \[item 0\]/);
+		expect(String(output[0].json.message)).toMatch(/Timeout \(Seconds\)/);
 	});
 
 	it('runs a task that ended in -2 once more as a new task', async () => {
@@ -281,22 +281,30 @@ describe('async processing', () => {
 	});
 });
 
-describe('every failed state becomes a clear error on the error output', () => {
+describe('every failed state becomes a clear error', () => {
 	it.each([
 		[-1, /could not find a subject/],
 		[-3, /could not download the image from the URL/],
 		[-5, /larger than 15 MB/],
 		[-7, /not a valid image file/],
-	])('state %d', async (state, message) => {
+	])('state %d: on the error output as { error, message }, naming state, task and item', async (state, text) => {
 		const sent = recordCreates(nock(API), 1, () => [200, envelope({ task_id: `t${state}`, state, progress: 0 })]);
 		const { context } = createContext({ items: [binaryItem(jpg())], onError: 'continueErrorOutput', parameters: params() });
 		const [output] = await node.execute.call(context);
 		expect(sent).toHaveLength(1);
-		expect(output[0].json).toMatchObject({ state, task_id: `t${state}` });
-		expect(String(output[0].json.error)).toMatch(message);
-		expect(String(output[0].json.error)).toContain('[item 0]');
-		expect(output[0].json.description).toEqual(expect.any(String));
-		expect(output[0].error).toBeInstanceOf(NodeApiError);
+		// n8n routes an item to the error output only when its json is { error } or { error, message }.
+		expect(Object.keys(output[0].json).sort()).toEqual(['error', 'message']);
+		expect(String(output[0].json.error)).toMatch(text);
+		expect(String(output[0].json.error)).toContain(`(state ${state}) (task t${state}) [item 0]`);
+		expect(String(output[0].json.message).length).toBeGreaterThan(20);
+		expect(output[0].error).toBeUndefined();
+	});
+
+	it.each([-1, -3, -5, -7])('state %d: on the main output with state, task_id and description', async (state) => {
+		recordCreates(nock(API), 1, () => [200, envelope({ task_id: `t${state}`, state, progress: 0 })]);
+		const { context } = createContext({ items: [binaryItem(jpg())], onError: 'continueRegularOutput', parameters: params() });
+		const [output] = await node.execute.call(context);
+		expect(output[0].json).toMatchObject({ state, task_id: `t${state}`, description: expect.any(String) });
 	});
 });
 
@@ -386,13 +394,13 @@ describe('On Error settings, with one bad item among three', () => {
 		const { context } = createContext({ items, parameters: params({ options: { maxRequestsPerSecond: 1 } }) });
 		const error = await node.execute.call(context).catch((e: NodeApiError) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect((error as NodeApiError).message).toMatch(/state -7\) \[item 1\]/);
+		expect((error as NodeApiError).message).toMatch(/state -7\) \(task bad\) \[item 1\]/);
 	});
 
 	it.each([
 		['continueRegularOutput', false],
 		['continueErrorOutput', true],
-	] as const)('%s: every item comes out, paired, the failed one with its input file', async (onError, marked) => {
+	] as const)('%s: every item comes out, paired, the failed one with its input file', async (onError, errorOutput) => {
 		nock.cleanAll();
 		const answers = [png(), 'bad', png()];
 		let call = 0;
@@ -404,9 +412,11 @@ describe('On Error settings, with one bad item among three', () => {
 		const { context } = createContext({ items, onError, parameters: params({ options: { maxRequestsPerSecond: 1 } }) });
 		const [output] = await node.execute.call(context);
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(output[1].json).toMatchObject({ state: -7, task_id: 'bad' });
+		if (errorOutput) expect(Object.keys(output[1].json).sort()).toEqual(['error', 'message']);
+		else expect(output[1].json).toMatchObject({ state: -7, task_id: 'bad' });
+		expect(String(output[1].json.error)).toMatch(/state -7\) \(task bad\) \[item 1\]/);
 		expect(output[1].binary!.data.fileName).toBe('b.jpg');
-		expect(output[1].error !== undefined).toBe(marked);
+		expect(output[1].error).toBeUndefined();
 		expect(output[0].binary!.data.fileName).toBe('a.png');
 		expect(output[2].binary!.data.fileName).toBe('c.png');
 	});

@@ -61,11 +61,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const error = asNodeError(node, outcome.error, itemIndex);
 		if (!continueOnFail) throw error;
 		returnData.push({
-			json: errorItemJson(error),
+			json: errorItemJson(error, node.onError === 'continueErrorOutput'),
 			// The input's files travel with the failed item, so nothing is lost on the error branch.
 			binary: items[itemIndex].binary,
 			pairedItem: { item: itemIndex },
-			...(node.onError === 'continueErrorOutput' ? { error } : {}),
 		});
 	}
 	return [returnData];

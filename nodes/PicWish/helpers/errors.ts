@@ -103,21 +103,25 @@ export function httpFailureInfo(statusCode: number, apiMessage?: string, taskId?
 	return { message: text.message, description: `${text.description}${detail}`, httpCode: statusCode, taskId };
 }
 
-/** Appends n8n's usual "[item N]" so the message alone says which item failed. */
-function withItem(message: string, itemIndex: number): string {
-	return `${message} [item ${itemIndex}]`;
+/**
+ * Appends the task ID (for PicWish support) and n8n's usual "[item N]", so that the message alone
+ * says what failed where: on n8n's error output the message is all that survives (see errorItemJson).
+ */
+function withItem(message: string, itemIndex: number, taskId?: string): string {
+	const task = taskId && !message.includes(taskId) ? ` (task ${taskId})` : '';
+	return `${message}${task} [item ${itemIndex}]`;
 }
 
 /** An error from the API or the network: the node's error output or a stopped workflow shows it. */
 export function apiError(node: INode, info: FailureInfo, itemIndex: number): NodeApiError {
 	const error = new NodeApiError(node, { ...info } as unknown as JsonObject, {
-		message: withItem(info.message, itemIndex),
+		message: withItem(info.message, itemIndex, info.taskId),
 		description: info.description,
 		httpCode: info.httpCode === undefined ? undefined : String(info.httpCode),
 		itemIndex,
 	});
 	// n8n swaps messages that mention a network code (ECONNREFUSED, …) for a generic one: keep ours.
-	error.message = withItem(info.message, itemIndex);
+	error.message = withItem(info.message, itemIndex, info.taskId);
 	error.context.state = info.state;
 	error.context.taskId = info.taskId;
 	return error;
@@ -146,8 +150,19 @@ export function asNodeError(
 	return new NodeOperationError(node, withItem(message, itemIndex), { itemIndex });
 }
 
-/** The `json` of an item on the error output: what happened, in words and in codes. */
-export function errorItemJson(error: NodeApiError | NodeOperationError): IDataObject {
+/**
+ * The `json` of a failed item. On the main output ("On Error: Continue") it carries every detail.
+ * n8n moves an item to the error output only when its json is `{ error }` or `{ error, message }`
+ * (1.x; 2.x also allows `details`), and it replaces the json of items that carry an `error` object
+ * with `{ error: message }`. So for the error output the item keeps the two keys n8n allows: `error`
+ * (which names the state, HTTP code and task ID) and `message` (what to do); n8n adds the input
+ * item's fields to it.
+ */
+export function errorItemJson(
+	error: NodeApiError | NodeOperationError,
+	forErrorOutput: boolean,
+): IDataObject {
+	if (forErrorOutput) return { error: error.message, message: error.description ?? error.message };
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.description = error.description;
 	const httpCode = error instanceof NodeApiError ? error.httpCode : undefined;
