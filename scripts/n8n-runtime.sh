@@ -54,8 +54,10 @@ JSON
       cd "$dir"
       export PATH="$nodedir/bin:$PATH" npm_config_nodedir="$nodedir"
       npm i --ignore-scripts --no-audit --no-fund --loglevel=error >&2
+      # 2.x evaluates expressions in isolated-vm and needs it built (against Node 24); 1.x does not use
+      # it, and it does not build against Node 20's V8, so 1.x rebuilds only sqlite3.
       local natives="sqlite3"
-      [ -d node_modules/isolated-vm ] && natives="$natives isolated-vm"
+      if [[ "$version" != 1.* ]] && [ -d node_modules/isolated-vm ]; then natives="$natives isolated-vm"; fi
       npm rebuild $natives >&2
     )
     echo "$nodedir" > "$dir/.nodedir"
