@@ -5,7 +5,7 @@ const path = require('node:path');
 const { PNG } = require('pngjs');
 const jpeg = require('jpeg-js');
 
-const { startWorld, binaryBytes } = require('./world');
+const { startWorld, binaryBytes, CREDENTIALS } = require('./world');
 const { chain, manualTrigger, picwish, readFiles } = require('./workflows');
 
 const VERSION = process.env.PICWISH_E2E_FEATURES_VERSION || '2.41.1';
@@ -113,9 +113,10 @@ describe(`n8n ${VERSION}: features`, () => {
 		const { n8n, sim } = world;
 		const server = await n8n.startServer();
 		try {
-			const good = await server.testCredential({ type: 'picWishApi', data: { apiKey: 'sim-key', region: 'custom', baseUrl: sim.apiUrl } });
+			// The editor sends the stored credential's id with the form's current values.
+			const good = await server.testCredential({ ...CREDENTIALS.sim, type: 'picWishApi', data: { apiKey: 'sim-key', region: 'custom', baseUrl: sim.apiUrl } });
 			expect(good.status).toBe('OK');
-			const bad = await server.testCredential({ type: 'picWishApi', data: { apiKey: 'wrong', region: 'custom', baseUrl: sim.apiUrl } });
+			const bad = await server.testCredential({ ...CREDENTIALS.wrongKey, type: 'picWishApi', data: { apiKey: 'wrong', region: 'custom', baseUrl: sim.apiUrl } });
 			expect(bad.status).toBe('Error');
 			expect(bad.message).toMatch(/rejected this API key \(HTTP 401\)/);
 		} finally {

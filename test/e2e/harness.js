@@ -122,6 +122,9 @@ async function prepareN8n({ version = '2.41.1', tarball, workDir, binaryDataMode
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console',
 		DB_SQLITE_POOL_SIZE: '2',
+		// n8n 1.123.x defaults to the isolated-vm expression engine, whose native module does not build on
+		// the Node 20 that runs 1.x here; the legacy engine is n8n's own supported fallback.
+		...(version.startsWith('1.') ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
 		...env,
 	};
 	const children = new Set();
