@@ -131,19 +131,26 @@ async function prepareN8n({ version = '2.41.1', tarball, workDir, binaryDataMode
 
 	async function cli(args, { timeoutMs = 10 * 60 * 1000, extraEnv = {} } = {}) {
 		const childEnv = { ...baseEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv };
+		// Output goes to files, not pipes: n8n calls process.exit() right after printing the run data,
+		// which cuts a large write to a pipe short (binaries in memory mode make it megabytes).
+		const stem = path.join(dir, `cli-${crypto.randomBytes(4).toString('hex')}`);
+		const outFd = fs.openSync(`${stem}.out`, 'w');
+		const errFd = fs.openSync(`${stem}.err`, 'w');
 		return await new Promise((resolve) => {
 			const started = Date.now();
-			const child = spawn(rt.node, [rt.n8n, ...args], { env: childEnv, cwd: dir });
+			const child = spawn(rt.node, [rt.n8n, ...args], { env: childEnv, cwd: dir, stdio: ['ignore', outFd, errFd] });
 			children.add(child);
 			const rss = watchPeakRss(child.pid);
-			let stdout = '';
-			let stderr = '';
-			child.stdout.on('data', (chunk) => { stdout += chunk; });
-			child.stderr.on('data', (chunk) => { stderr += chunk; });
 			const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
 			child.on('close', (code, signal) => {
 				clearTimeout(timer);
 				children.delete(child);
+				fs.closeSync(outFd);
+				fs.closeSync(errFd);
+				const stdout = fs.readFileSync(`${stem}.out`, 'utf8');
+				const stderr = fs.readFileSync(`${stem}.err`, 'utf8');
+				fs.rmSync(`${stem}.out`, { force: true });
+				fs.rmSync(`${stem}.err`, { force: true });
 				resolve({ code, signal, stdout, stderr, durationMs: Date.now() - started, peakRssMb: rss.stop() });
 			});
 		});

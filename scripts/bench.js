@@ -1,0 +1,221 @@
+#!/usr/bin/env node
+// `npm run bench`: how fast a batch of product photos goes through a real n8n, and how much memory
+// it takes. Not a test: it prints figures. Against the local simulator at the API's default limit
+// (2 requests/s per key) and ~1.2 s processing per image, it runs the same N photos through
+//   (a) our PicWish node, defaults (sync, binary out);
+//   (b) n8n's HTTP Request node as users leave it (no batching: every item's request at once);
+//   (c) HTTP Request tuned by hand: Batching 2 items / 1000 ms, URL results, then a second HTTP
+//       Request node downloading them;
+// and prints wall time (first request to last result, taken from n8n's run data), images/s,
+// results, 429s, the ceiling (N-1)/QPS + latency, our ratios, and n8n's peak RSS for 50 and N images
+// in both binary-data modes (memory and filesystem).
+// Env: BENCH_IMAGES (200), BENCH_SMALL (50), BENCH_QPS (2), BENCH_PROCESSING_MS (1200), BENCH_SIZE
+// (photo edge in px, 640), PICWISH_N8N_VERSION (2.41.1), BENCH_SKIP_MEMORY=1.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+require('./ensure-deps').ensureDeps();
+
+const { prepareN8n } = require('../test/e2e/harness');
+const { packOnce } = require('../test/e2e/world');
+const { chain, manualTrigger, picwish, readFiles } = require('../test/e2e/workflows');
+const { startSimulator } = require('../simulator/server');
+const { makeSamples } = require('./make-samples');
+
+const N = Number(process.env.BENCH_IMAGES || 200);
+const SMALL = Number(process.env.BENCH_SMALL || 50);
+const QPS = Number(process.env.BENCH_QPS || 2);
+const PROCESSING_MS = Number(process.env.BENCH_PROCESSING_MS || 1200);
+const SIZE = Number(process.env.BENCH_SIZE || 640);
+const VERSION = process.env.PICWISH_N8N_VERSION || '2.41.1';
+const log = (message) => console.error(`[bench] ${message}`);
+
+function httpRequest(name, parameters, extra = {}) {
+	return {
+		id: require('node:crypto').randomUUID(),
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		position: [0, 0],
+		parameters,
+		...extra,
+	};
+}
+
+/** The HTTP Request node a user sets up from the API document: multipart upload, sync, key header. */
+function httpUpload(name, apiUrl, { batching, returnType = '1' } = {}) {
+	return httpRequest(name, {
+		method: 'POST',
+		url: `${apiUrl}/api/tasks/visual/segmentation`,
+		sendHeaders: true,
+		headerParameters: { parameters: [{ name: 'X-API-KEY', value: 'sim-key' }] },
+		sendBody: true,
+		contentType: 'multipart-form-data',
+		bodyParameters: {
+			parameters: [
+				{ parameterType: 'formBinaryData', name: 'image_file', inputDataFieldName: 'data' },
+				{ name: 'sync', value: '1' },
+				{ name: 'return_type', value: returnType },
+			],
+		},
+		options: batching ? { batching: { batch: { batchSize: batching.size, batchInterval: batching.intervalMs } } } : {},
+	});
+}
+
+function httpDownload(name) {
+	return httpRequest(name, {
+		url: '={{ $json.data.image }}',
+		options: { response: { response: { responseFormat: 'file' } } },
+	});
+}
+
+/** First request to last result, from n8n's own run data for the given nodes. */
+function wallSeconds(runData, nodeNames) {
+	let start = Infinity;
+	let end = 0;
+	for (const name of nodeNames) {
+		for (const run of runData?.[name] ?? []) {
+			start = Math.min(start, run.startTime);
+			end = Math.max(end, run.startTime + run.executionTime);
+		}
+	}
+	return end > start ? (end - start) / 1000 : NaN;
+}
+
+function countBinaries(items) {
+	return (items ?? []).filter((item) => item.binary && Object.keys(item.binary).length > 0).length;
+}
+
+async function main() {
+	execFileSync(process.execPath, ['scripts/build.js'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+	const tarball = packOnce();
+	const sim = await startSimulator({ qps: QPS, processingMs: PROCESSING_MS });
+	const prepared = [];
+	const rows = [];
+	const memory = [];
+	try {
+		async function world(binaryDataMode) {
+			const n8n = await prepareN8n({ version: VERSION, tarball, binaryDataMode });
+			prepared.push(n8n);
+			await n8n.importCredentials([
+				{ id: 'sim', name: 'PicWish simulator', type: 'picWishApi', data: { apiKey: 'sim-key', region: 'custom', baseUrl: sim.apiUrl } },
+			]);
+			for (const count of new Set([SMALL, N])) {
+				log(`generating ${count} sample photos (${SIZE} px) for ${binaryDataMode} mode…`);
+				const dir = path.join(n8n.filesDir, `photos-${count}`);
+				await makeSamples(dir, { count, size: SIZE });
+			}
+			return n8n;
+		}
+
+		async function measure(label, n8n, count, workflow, { apiNodes, resultNode, resultOutput = 'main' }) {
+			sim.reset();
+			log(`${label}: ${count} images…`);
+			const result = await n8n.run(workflow, { timeoutMs: 30 * 60 * 1000 });
+			const stats = sim.stats();
+			const seconds = wallSeconds(result.runData, apiNodes);
+			const results = result.runData ? countBinaries(result.outputs(resultNode)[resultOutput]) : 0;
+			return {
+				label,
+				count,
+				ok: result.ok,
+				error: result.error?.message,
+				seconds,
+				perSecond: results / seconds,
+				results,
+				requests: stats.requests,
+				rateLimited: stats.rateLimited,
+				keyLeaks: stats.keyLeaks,
+				peakRssMb: result.peakRssMb,
+			};
+		}
+
+		const ours = (count) =>
+			chain(`bench ours ${count}`, [manualTrigger(), readFiles('Read photos', `PHOTOS-${count}/*`), picwish('PicWish', { options: { maxRequestsPerSecond: QPS } })]);
+		const withPhotos = (n8n, workflow, count) => {
+			const text = JSON.stringify(workflow).replaceAll(`PHOTOS-${count}`, path.join(n8n.filesDir, `photos-${count}`));
+			return JSON.parse(text);
+		};
+
+		const memoryN8n = await world('default');
+		rows.push(
+			await measure('(a) PicWish node, defaults', memoryN8n, N, withPhotos(memoryN8n, ours(N), N), {
+				apiNodes: ['PicWish'],
+				resultNode: 'PicWish',
+			}),
+		);
+		rows.push(
+			await measure(
+				'(b) HTTP Request, as left by default',
+				memoryN8n,
+				N,
+				withPhotos(memoryN8n, chain('bench http default', [manualTrigger(), readFiles('Read photos', `PHOTOS-${N}/*`), httpUpload('Remove background', sim.apiUrl, { returnType: '3' })]), N),
+				{ apiNodes: ['Remove background'], resultNode: 'Remove background' },
+			),
+		);
+		rows.push(
+			await measure(
+				'(c) HTTP Request, batching 2/1000 ms + download',
+				memoryN8n,
+				N,
+				withPhotos(
+					memoryN8n,
+					chain('bench http tuned', [
+						manualTrigger(),
+						readFiles('Read photos', `PHOTOS-${N}/*`),
+						httpUpload('Remove background', sim.apiUrl, { batching: { size: QPS, intervalMs: 1000 } }),
+						httpDownload('Download results'),
+					]),
+					N,
+				),
+				{ apiNodes: ['Remove background', 'Download results'], resultNode: 'Download results' },
+			),
+		);
+
+		if (process.env.BENCH_SKIP_MEMORY !== '1') {
+			memory.push({ mode: 'memory (default)', small: await measure('(a) memory mode', memoryN8n, SMALL, withPhotos(memoryN8n, ours(SMALL), SMALL), { apiNodes: ['PicWish'], resultNode: 'PicWish' }), large: rows[0] });
+			const fsN8n = await world('filesystem');
+			const small = await measure('(a) filesystem mode', fsN8n, SMALL, withPhotos(fsN8n, ours(SMALL), SMALL), { apiNodes: ['PicWish'], resultNode: 'PicWish' });
+			const large = await measure('(a) filesystem mode', fsN8n, N, withPhotos(fsN8n, ours(N), N), { apiNodes: ['PicWish'], resultNode: 'PicWish' });
+			memory.push({ mode: 'filesystem', small, large });
+		}
+	} finally {
+		for (const n8n of prepared) await n8n.cleanup();
+		await sim.close();
+	}
+
+	const ceiling = (N - 1) / QPS + PROCESSING_MS / 1000;
+	const [a, , c] = rows;
+	const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+	const lines = [];
+	lines.push(`PicWish benchmark: ${N} photos (${SIZE} px), simulator at ${QPS} requests/s per key, ${PROCESSING_MS} ms processing, n8n ${VERSION}`);
+	lines.push('');
+	lines.push('| workflow | wall time (s) | images/s | results | lost | 429s | API requests |');
+	lines.push('|---|---:|---:|---:|---:|---:|---:|');
+	for (const row of rows) {
+		const note = row.ok ? '' : ' (workflow stopped with an error)';
+		lines.push(`| ${row.label}${note} | ${fmt(row.seconds)} | ${fmt(row.perSecond, 2)} | ${row.results}/${row.count} | ${row.count - row.results} | ${row.rateLimited} | ${row.requests} |`);
+	}
+	lines.push('');
+	lines.push(`ceiling (N-1)/QPS + latency = ${fmt(ceiling)} s (${fmt(N / ceiling, 2)} images/s)`);
+	lines.push(`(a) at ${fmt((100 * ceiling) / a.seconds)} % of the ceiling; ${fmt(c.seconds / a.seconds, 2)}x the speed of (c); 429s ${fmt((100 * a.rateLimited) / Math.max(1, a.requests), 2)} % of its requests; key leaks to storage ${a.keyLeaks}`);
+	if (memory.length > 0) {
+		lines.push('');
+		lines.push(`| n8n peak RSS, our node | ${SMALL} images (MB) | ${N} images (MB) | ratio |`);
+		lines.push('|---|---:|---:|---:|');
+		for (const { mode, small, large } of memory) {
+			lines.push(`| binary data in ${mode} | ${fmt(small.peakRssMb, 0)} | ${fmt(large.peakRssMb, 0)} | ${fmt(large.peakRssMb / small.peakRssMb, 2)} |`);
+		}
+	}
+	const report = lines.join('\n');
+	console.log(`\n${report}`);
+	fs.mkdirSync(path.join(root, '.bench'), { recursive: true });
+	fs.writeFileSync(path.join(root, '.bench', 'last-report.md'), `${report}\n`);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
