@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+// `npm run screenshots`: the README's pictures, taken from a real n8n editor with headless Chromium
+// (Debian's `chromium` + playwright-core; no browser download). Writes docs/images/:
+//   node-panel.png      the node creator searched for "remove background": our node with its icon
+//   workflow-run.png    the example workflow after a run in the editor (items on each connection)
+//   node-form.png       the PicWish node's form with its input and output
+//   credential-test.png the credential dialog after a successful Test against the simulator
+//   before-after.png    a demo photo and its cut-out (on a checkerboard: transparent = checks)
+// Installs Debian's chromium with apt-get when /usr/bin/chromium is missing and we are root.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+require('./ensure-deps').ensureDeps();
+
+const { PNG } = require('pngjs');
+const jpeg = require('jpeg-js');
+const { prepareN8n } = require('../test/e2e/harness');
+const { packOnce } = require('../test/e2e/world');
+const { startSimulator } = require('../simulator/server');
+const { makeSamples } = require('./make-samples');
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const outDir = path.join(root, 'docs', 'images');
+const log = (message) => console.log(`[screenshots] ${message}`);
+
+function ensureChromium() {
+	if (fs.existsSync(CHROMIUM)) return;
+	if (process.getuid?.() !== 0) {
+		throw new Error(`No Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH.`);
+	}
+	log('installing Debian\'s chromium (apt-get)…');
+	try {
+		execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit' });
+	} catch {
+		execFileSync('apt-get', ['update'], { stdio: 'inherit' });
+		execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit' });
+	}
+}
+
+function decode(file) {
+	const bytes = fs.readFileSync(file);
+	return bytes[0] === 0x89 ? PNG.sync.read(bytes) : jpeg.decode(bytes, { useTArray: true });
+}
+
+/** The photo and its cut-out side by side; the cut-out over a checkerboard so transparency shows. */
+function beforeAfter(photoFile, cutoutFile, target) {
+	const photo = decode(photoFile);
+	const cutout = decode(cutoutFile);
+	const gap = 16;
+	const width = photo.width + gap + cutout.width;
+	const height = Math.max(photo.height, cutout.height);
+	const out = new PNG({ width, height });
+	out.data.fill(255);
+	const put = (image, offsetX, checker) => {
+		for (let y = 0; y < image.height; y++) {
+			for (let x = 0; x < image.width; x++) {
+				const from = (y * image.width + x) * 4;
+				const to = (y * width + x + offsetX) * 4;
+				const alpha = image.data[from + 3] / 255;
+				const back = checker && ((x >> 4) + (y >> 4)) % 2 === 0 ? 204 : 255;
+				for (let c = 0; c < 3; c++) out.data[to + c] = Math.round(image.data[from + c] * alpha + back * (1 - alpha));
+				out.data[to + 3] = 255;
+			}
+		}
+	};
+	put(photo, 0, false);
+	put(cutout, photo.width + gap, true);
+	fs.writeFileSync(target, PNG.sync.write(out));
+}
+
+async function step(label, action) {
+	try {
+		await action();
+		log(`${label}: ok`);
+		return true;
+	} catch (error) {
+		log(`${label}: FAILED (${error.message.split('\n')[0]})`);
+		return false;
+	}
+}
+
+async function main() {
+	ensureChromium();
+	execFileSync(process.execPath, ['scripts/build.js'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+	const tarball = packOnce();
+	fs.mkdirSync(outDir, { recursive: true });
+	const sim = await startSimulator({ qps: 2, processingMs: 600 });
+	const n8n = await prepareN8n({ version: process.env.PICWISH_N8N_VERSION || '2.41.1', tarball });
+	let browser;
+	let server;
+	let failures = 0;
+	try {
+		const photosDir = path.join(n8n.filesDir, 'photos');
+		const cutoutsDir = path.join(n8n.filesDir, 'cutouts');
+		await makeSamples(photosDir, { count: 4 });
+		fs.mkdirSync(cutoutsDir, { recursive: true });
+		sim.configure({ samplesDir: photosDir });
+		await n8n.importCredentials([
+			{ id: 'picwish-demo', name: 'PicWish account', type: 'picWishApi', data: { apiKey: 'sim-key', region: 'custom', baseUrl: sim.apiUrl } },
+		]);
+		const workflow = JSON.parse(
+			fs
+				.readFileSync(path.join(root, 'examples/remove-background-folder.json'), 'utf8')
+				.replaceAll('/home/node/photos', photosDir)
+				.replaceAll('/home/node/cutouts', cutoutsDir),
+		);
+		workflow.id = 'picwishDemo';
+		await n8n.run(workflow); // imports it (and proves it runs headless) before the editor opens it
+
+		server = await n8n.startServer();
+		const { chromium } = require('playwright-core');
+		browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		});
+		const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, deviceScaleFactor: 1 });
+		await context.addCookies(
+			server.cookie.split('; ').map((pair) => {
+				const [name, ...rest] = pair.split('=');
+				return { name, value: rest.join('='), url: server.url };
+			}),
+		);
+		const page = await context.newPage();
+		const dismiss = async () => {
+			for (let i = 0; i < 3; i++) await page.keyboard.press('Escape').catch(() => undefined);
+		};
+
+		await page.goto(`${server.url}/workflow/picwishDemo`, { waitUntil: 'networkidle' });
+		await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60_000 });
+		await dismiss();
+
+		if (!(await step('node panel', async () => {
+			await page.keyboard.press('Tab');
+			const search = page.locator('[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]').first();
+			await search.waitFor({ timeout: 15_000 });
+			await search.fill('remove background');
+			await page.waitForTimeout(1500);
+			await page.screenshot({ path: path.join(outDir, 'node-panel.png') });
+			await dismiss();
+		}))) failures++;
+
+		if (!(await step('workflow run', async () => {
+			await page.locator('[data-test-id="execute-workflow-button"]').first().click();
+			await page.waitForSelector('[data-test-id="canvas-node-status-success"], .node-status-success, [data-test-id="canvas-edge-label"]', { timeout: 90_000 }).catch(() => undefined);
+			await page.waitForTimeout(4000);
+			await page.screenshot({ path: path.join(outDir, 'workflow-run.png') });
+		}))) failures++;
+
+		if (!(await step('node form', async () => {
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Remove background"], [data-node-name="Remove background"]').first().dblclick();
+			await page.waitForSelector('[data-test-id="ndv"], .ndv-wrapper, [data-test-id="node-parameters"]', { timeout: 15_000 });
+			await page.waitForTimeout(1500);
+			await page.screenshot({ path: path.join(outDir, 'node-form.png') });
+			await dismiss();
+		}))) failures++;
+
+		if (!(await step('credential test', async () => {
+			await page.goto(`${server.url}/home/credentials/picwish-demo`, { waitUntil: 'networkidle' });
+			await page.waitForTimeout(2000);
+			const retry = page.getByRole('button', { name: /retry|test/i }).first();
+			if (await retry.isVisible().catch(() => false)) await retry.click();
+			await page.getByText(/Connection tested successfully|tested successfully/i).first().waitFor({ timeout: 30_000 });
+			await page.screenshot({ path: path.join(outDir, 'credential-test.png') });
+		}))) failures++;
+
+		const first = fs.readdirSync(photosDir).sort()[0];
+		const cutout = path.join(cutoutsDir, first.replace(/\.\w+$/, '.png'));
+		if (!(await step('before/after', async () => beforeAfter(path.join(photosDir, first), cutout, path.join(outDir, 'before-after.png'))))) failures++;
+	} finally {
+		await browser?.close();
+		await server?.stop();
+		await n8n.cleanup();
+		await sim.close();
+	}
+	log(`pictures in ${path.relative(root, outDir)}/ (${failures} step(s) failed)`);
+	if (failures > 0) process.exitCode = 1;
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
