@@ -15,7 +15,7 @@ export class PicWish implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] === "getTask" ? "Get task" : "Remove background" }}',
 		description:
-			'Remove image backgrounds with PicWish: transparent cut-outs, masks or JPGs on a solid colour',
+			'Remove the background of an image (file or public URL) with PicWish: returns a transparent PNG cut-out, a mask or a JPG on a solid colour',
 		defaults: { name: 'PicWish' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

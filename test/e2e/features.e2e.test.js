@@ -109,7 +109,7 @@ describe(`n8n ${VERSION}: features`, () => {
 		expect(world.sim.stats().keyLeaks).toBe(0);
 	});
 
-	it('the credential Test button: passes with the right key, fails clearly with a wrong one', async () => {
+	it('the editor: the credential Test button passes with the right key and fails clearly with a wrong one; the AI-tool variant exists', async () => {
 		const { n8n, sim } = world;
 		const server = await n8n.startServer();
 		try {
@@ -119,6 +119,12 @@ describe(`n8n ${VERSION}: features`, () => {
 			const bad = await server.testCredential({ ...CREDENTIALS.wrongKey, type: 'picWishApi', data: { apiKey: 'wrong', region: 'custom', baseUrl: sim.apiUrl } });
 			expect(bad.status).toBe('Error');
 			expect(bad.message).toMatch(/rejected this API key \(HTTP 401\)/);
+			// usableAsTool: n8n derives an AI-tool node type from ours, offered to AI Agents.
+			const types = await (await fetch(`${server.url}/types/nodes.json`, { headers: { cookie: server.cookie } })).json();
+			const tool = types.find((type) => type.name === 'n8n-nodes-picwish.picWishTool');
+			expect(tool).toBeDefined();
+			expect(tool.outputs).toEqual(['ai_tool']);
+			expect(tool.properties.map((property) => property.name)).toEqual(expect.arrayContaining(['toolDescription', 'imageUrl']));
 		} finally {
 			await server.stop();
 		}
