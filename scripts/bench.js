@@ -5,7 +5,8 @@
 //   (a) our PicWish node, defaults (sync, binary out);
 //   (b) n8n's HTTP Request node as users leave it (no batching: every item's request at once);
 //   (c) HTTP Request tuned by hand: Batching 2 items / 1000 ms, URL results, then a second HTTP
-//       Request node downloading them;
+//       Request node downloading them, both with On Error "Continue" so that one 429 does not stop
+//       the whole batch;
 // and prints wall time (first request to last result, taken from n8n's run data), images/s,
 // results, 429s, the ceiling (N-1)/QPS + latency, our ratios, and n8n's peak RSS for 50 and N images
 // in both binary-data modes (memory and filesystem).
@@ -61,14 +62,15 @@ function httpUpload(name, apiUrl, { batching, returnType = '1' } = {}) {
 			],
 		},
 		options: batching ? { batching: { batch: { batchSize: batching.size, batchInterval: batching.intervalMs } } } : {},
-	});
+	}, batching ? { onError: 'continueRegularOutput' } : {});
 }
 
 function httpDownload(name) {
-	return httpRequest(name, {
-		url: '={{ $json.data.image }}',
-		options: { response: { response: { responseFormat: 'file' } } },
-	});
+	return httpRequest(
+		name,
+		{ url: '={{ $json.data.image }}', options: { response: { response: { responseFormat: 'file' } } } },
+		{ onError: 'continueRegularOutput' },
+	);
 }
 
 /** First request to last result, from n8n's own run data for the given nodes. */
@@ -95,6 +97,7 @@ async function main() {
 	const prepared = [];
 	const rows = [];
 	const memory = [];
+	let asyncRow;
 	try {
 		async function world(binaryDataMode) {
 			const n8n = await prepareN8n({ version: VERSION, tarball, binaryDataMode });
@@ -117,6 +120,7 @@ async function main() {
 			const stats = sim.stats();
 			const seconds = wallSeconds(result.runData, apiNodes);
 			const results = result.runData ? countBinaries(result.outputs(resultNode)[resultOutput]) : 0;
+			log(`  ${label}: ${seconds.toFixed(1)} s, ${results}/${count} results, ${stats.rateLimited} 429s of ${stats.requests} requests, peak RSS ${Math.round(result.peakRssMb)} MB`);
 			return {
 				label,
 				count,
@@ -139,14 +143,15 @@ async function main() {
 			return JSON.parse(text);
 		};
 
+		const only = (process.env.BENCH_WORKFLOWS || 'a,b,c,async').split(',');
 		const memoryN8n = await world('default');
-		rows.push(
+		if (only.includes('a')) rows.push(
 			await measure('(a) PicWish node, defaults', memoryN8n, N, withPhotos(memoryN8n, ours(N), N), {
 				apiNodes: ['PicWish'],
 				resultNode: 'PicWish',
 			}),
 		);
-		rows.push(
+		if (only.includes('b')) rows.push(
 			await measure(
 				'(b) HTTP Request, as left by default',
 				memoryN8n,
@@ -155,7 +160,7 @@ async function main() {
 				{ apiNodes: ['Remove background'], resultNode: 'Remove background' },
 			),
 		);
-		rows.push(
+		if (only.includes('c')) rows.push(
 			await measure(
 				'(c) HTTP Request, batching 2/1000 ms + download',
 				memoryN8n,
@@ -174,8 +179,16 @@ async function main() {
 			),
 		);
 
+		if (only.includes('async')) {
+			sim.reset();
+			asyncRow = await measure(`(a) PicWish node, async (${SMALL} images)`, memoryN8n, SMALL, withPhotos(memoryN8n, chain(`bench async ${SMALL}`, [manualTrigger(), readFiles('Read photos', `PHOTOS-${SMALL}/*`), picwish('PicWish', { processingMode: 'async', options: { maxRequestsPerSecond: QPS } })]), SMALL), { apiNodes: ['PicWish'], resultNode: 'PicWish' });
+			asyncRow.polls = sim.stats().pollRequests;
+			asyncRow.creates = sim.stats().createRequests;
+		}
+		const a0 = () => rows.find((row) => row.label.startsWith('(a)'));
 		if (process.env.BENCH_SKIP_MEMORY !== '1') {
-			memory.push({ mode: 'memory (default)', small: await measure('(a) memory mode', memoryN8n, SMALL, withPhotos(memoryN8n, ours(SMALL), SMALL), { apiNodes: ['PicWish'], resultNode: 'PicWish' }), large: rows[0] });
+			const memoryLarge = a0() ?? (await measure('(a) memory mode', memoryN8n, N, withPhotos(memoryN8n, ours(N), N), { apiNodes: ['PicWish'], resultNode: 'PicWish' }));
+			memory.push({ mode: 'memory (default)', small: await measure('(a) memory mode', memoryN8n, SMALL, withPhotos(memoryN8n, ours(SMALL), SMALL), { apiNodes: ['PicWish'], resultNode: 'PicWish' }), large: memoryLarge });
 			const fsN8n = await world('filesystem');
 			const small = await measure('(a) filesystem mode', fsN8n, SMALL, withPhotos(fsN8n, ours(SMALL), SMALL), { apiNodes: ['PicWish'], resultNode: 'PicWish' });
 			const large = await measure('(a) filesystem mode', fsN8n, N, withPhotos(fsN8n, ours(N), N), { apiNodes: ['PicWish'], resultNode: 'PicWish' });
@@ -187,7 +200,8 @@ async function main() {
 	}
 
 	const ceiling = (N - 1) / QPS + PROCESSING_MS / 1000;
-	const [a, , c] = rows;
+	const a = rows.find((row) => row.label.startsWith('(a)'));
+	const c = rows.find((row) => row.label.startsWith('(c)'));
 	const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 	const lines = [];
 	lines.push(`PicWish benchmark: ${N} photos (${SIZE} px), simulator at ${QPS} requests/s per key, ${PROCESSING_MS} ms processing, n8n ${VERSION}`);
@@ -200,7 +214,14 @@ async function main() {
 	}
 	lines.push('');
 	lines.push(`ceiling (N-1)/QPS + latency = ${fmt(ceiling)} s (${fmt(N / ceiling, 2)} images/s)`);
-	lines.push(`(a) at ${fmt((100 * ceiling) / a.seconds)} % of the ceiling; ${fmt(c.seconds / a.seconds, 2)}x the speed of (c); 429s ${fmt((100 * a.rateLimited) / Math.max(1, a.requests), 2)} % of its requests; key leaks to storage ${a.keyLeaks}`);
+	if (a) {
+		const versusC = c ? `; ${fmt(c.seconds / a.seconds, 2)}x the speed of (c)` : '';
+		lines.push(`(a) at ${fmt((100 * ceiling) / a.seconds)} % of the ceiling${versusC}; 429s ${fmt((100 * a.rateLimited) / Math.max(1, a.requests), 2)} % of its requests; key leaks to storage ${a.keyLeaks}`);
+	}
+	if (asyncRow) {
+		lines.push('');
+		lines.push(`async mode, ${SMALL} images: ${fmt(asyncRow.seconds)} s, ${asyncRow.results}/${SMALL} results, ${asyncRow.creates} creates + ${asyncRow.polls} polls = ${fmt((asyncRow.creates + asyncRow.polls) / SMALL, 2)} requests per image (budget: latency/poll interval + 2 = ${fmt(PROCESSING_MS / 1000 + 2, 1)}), ${asyncRow.rateLimited} 429s`);
+	}
 	if (memory.length > 0) {
 		lines.push('');
 		lines.push(`| n8n peak RSS, our node | ${SMALL} images (MB) | ${N} images (MB) | ratio |`);

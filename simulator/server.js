@@ -126,7 +126,7 @@ async function startSimulator(options = {}) {
 		const { stats } = state;
 		stats.status[status] = (stats.status[status] || 0) + 1;
 		if (status === 429) stats.rateLimited++;
-		stats.requestLog.push({ t: Date.now(), method: req.method, path: req.url, status, key: req.headers['x-api-key'] !== undefined });
+		stats.requestLog.push({ t: Date.now(), arrivedAt: req.arrivedAt, method: req.method, path: req.url, status, key: req.headers['x-api-key'] !== undefined });
 		if (stats.requestLog.length > 2000) stats.requestLog.shift();
 		if (Buffer.isBuffer(payload)) {
 			res.writeHead(status, { 'Content-Length': payload.length, ...headers });
@@ -328,6 +328,7 @@ async function startSimulator(options = {}) {
 	}
 
 	async function handle(req, res) {
+		req.arrivedAt = Date.now();
 		const url = new URL(req.url, 'http://api.sim');
 		if (url.pathname.startsWith('/__sim/')) return control(req, res, url);
 		const { stats, config } = state;

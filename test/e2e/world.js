@@ -4,7 +4,7 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { prepareN8n } = require('./harness');
+const { prepareN8n, freePort } = require('./harness');
 const { startSimulator } = require('../../simulator/server');
 const { makeSamples } = require('../../scripts/make-samples');
 
@@ -30,15 +30,6 @@ const CREDENTIALS = {
 	unreachable: { id: 'unreachable', name: 'PicWish unreachable' },
 };
 
-async function closedPort() {
-	const net = require('node:net');
-	const server = net.createServer();
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address();
-	await new Promise((resolve) => server.close(resolve));
-	return port;
-}
-
 async function startWorld({ version, binaryDataMode = 'default', simulator = {} }) {
 	const sim = await startSimulator({ processingMs: 400, ...simulator });
 	const n8n = await prepareN8n({ version, tarball: packOnce(), binaryDataMode });
@@ -50,7 +41,7 @@ async function startWorld({ version, binaryDataMode = 'default', simulator = {} 
 	for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
 	await makeSamples(dirs.photos, { count: 3 });
 	sim.configure({ samplesDir: dirs.photos });
-	const port = await closedPort();
+	const port = await freePort(); // free now, so nothing listens there: an unreachable host
 	await n8n.importCredentials([
 		{ ...CREDENTIALS.sim, type: 'picWishApi', data: { apiKey: 'sim-key', region: 'custom', baseUrl: sim.apiUrl } },
 		{ ...CREDENTIALS.wrongKey, type: 'picWishApi', data: { apiKey: 'not-the-key', region: 'custom', baseUrl: sim.apiUrl } },
