@@ -215,7 +215,9 @@ async function main() {
 	lines.push('');
 	lines.push(`ceiling (N-1)/QPS + latency = ${fmt(ceiling)} s (${fmt(N / ceiling, 2)} images/s)`);
 	if (a) {
-		const versusC = c ? `; ${fmt(c.seconds / a.seconds, 2)}x the speed of (c)` : '';
+		const versusC = c
+			? `; vs (c): ${fmt(a.perSecond / c.perSecond, 2)}x its delivered images/s, wall time ${fmt(a.seconds)} s vs ${fmt(c.seconds)} s (${c.count - c.results} of its items lost)`
+			: '';
 		lines.push(`(a) at ${fmt((100 * ceiling) / a.seconds)} % of the ceiling${versusC}; 429s ${fmt((100 * a.rateLimited) / Math.max(1, a.requests), 2)} % of its requests; key leaks to storage ${a.keyLeaks}`);
 	}
 	if (asyncRow) {

@@ -125,6 +125,9 @@ async function main() {
 		const page = await context.newPage();
 		const dismiss = async () => {
 			for (let i = 0; i < 3; i++) await page.keyboard.press('Escape').catch(() => undefined);
+			// One-time hints ("Press N to browse nodes") would cover the pictures.
+			const gotIt = page.getByRole('button', { name: /^Got it$/i }).first();
+			if (await gotIt.isVisible().catch(() => false)) await gotIt.click().catch(() => undefined);
 		};
 
 		await page.goto(`${server.url}/workflow/picwishDemo`, { waitUntil: 'networkidle' });
@@ -132,8 +135,13 @@ async function main() {
 		await dismiss();
 
 		if (!(await step('node panel', async () => {
-			await page.keyboard.press('Tab');
-			const search = page.locator('[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]').first();
+			// n8n 2.x opens the node panel with N (1.x with Tab); the canvas "+" works in both.
+			const plus = page.locator('[data-test-id="node-creator-plus-button"]').first();
+			if (await plus.isVisible().catch(() => false)) await plus.click();
+			else await page.keyboard.press('n');
+			const search = page
+				.locator('[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"], [data-test-id="node-creator"] input')
+				.first();
 			await search.waitFor({ timeout: 15_000 });
 			await search.fill('remove background');
 			await page.waitForTimeout(1500);

@@ -61,6 +61,38 @@ describe('pacer', () => {
 	});
 });
 
+describe('pacer timing (real clock)', () => {
+	async function startTimes(pacer: Pacer, count: number): Promise<number[]> {
+		const origin = Date.now();
+		const starts: number[] = [];
+		await Promise.all(Array.from({ length: count }, async () => {
+			await pacer.acquire();
+			starts.push(Date.now() - origin);
+		}));
+		return starts.sort((a, b) => a - b);
+	}
+
+	it('gives the first window after an idle spell a cold-start allowance, later windows only the guard', async () => {
+		const pacer = new Pacer(2);
+		const starts = await startTimes(pacer, 6);
+		// Starts 0 and 1 at once; 2 and 3 one window + guard + the cold-start allowance later;
+		// 4 and 5 one window + guard after those.
+		expect(starts[1]).toBeLessThan(50);
+		expect(starts[2]).toBeGreaterThanOrEqual(1100);
+		expect(starts[4] - starts[2]).toBeGreaterThanOrEqual(1000);
+		expect(starts[4] - starts[2]).toBeLessThan(1080);
+	}, 10_000);
+
+	it('recovers from a 429 within a few successful requests', () => {
+		const pacer = new Pacer(2);
+		const calm = pacer.windowMs;
+		pacer.penalize();
+		expect(pacer.windowMs).toBeGreaterThan(calm);
+		for (let index = 0; index < 5; index++) pacer.reward();
+		expect(pacer.windowMs).toBe(calm);
+	});
+});
+
 describe('concurrency', () => {
 	it('keeps results in item order and never runs more than the limit at once', async () => {
 		let running = 0;
