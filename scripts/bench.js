@@ -23,7 +23,7 @@ const { prepareN8n } = require('../test/e2e/harness');
 const { packOnce } = require('../test/e2e/world');
 const { chain, manualTrigger, picwish, readFiles } = require('../test/e2e/workflows');
 const { startSimulator } = require('../simulator/server');
-const { makeSamples } = require('./make-samples');
+const { makeSamples, makeLargeSamples } = require('./make-samples');
 
 const N = Number(process.env.BENCH_IMAGES || 200);
 const SMALL = Number(process.env.BENCH_SMALL || 50);
@@ -31,6 +31,9 @@ const QPS = Number(process.env.BENCH_QPS || 2);
 const PROCESSING_MS = Number(process.env.BENCH_PROCESSING_MS || 1200);
 const SIZE = Number(process.env.BENCH_SIZE || 640);
 const VERSION = process.env.PICWISH_N8N_VERSION || '2.41.1';
+const LARGE_MB = Number(process.env.BENCH_LARGE_MB || 12);
+// Memory mode keeps every input in n8n's memory and prints it in the run data: fewer large photos.
+const LARGE_COUNTS = { filesystem: [10, 40], default: [10, 24] };
 const log = (message) => console.error(`[bench] ${message}`);
 
 function httpRequest(name, parameters, extra = {}) {
@@ -86,6 +89,23 @@ function wallSeconds(runData, nodeNames) {
 	return end > start ? (end - start) / 1000 : NaN;
 }
 
+/** n8n's RSS while the given nodes ran: at their start, at its peak, and the growth between. */
+function nodeWindowRss(result, nodeNames) {
+	let start = Infinity;
+	let end = 0;
+	for (const name of nodeNames) {
+		for (const run of result.runData?.[name] ?? []) {
+			start = Math.min(start, run.startTime);
+			end = Math.max(end, run.startTime + run.executionTime);
+		}
+	}
+	const samples = result.rssSamples ?? [];
+	const before = samples.filter((sample) => sample.t <= start).at(-1)?.mb ?? NaN;
+	const during = samples.filter((sample) => sample.t >= start && sample.t <= end + 100).map((sample) => sample.mb);
+	const peak = Math.max(before, ...during);
+	return { before, peak, growth: peak - before };
+}
+
 function countBinaries(items) {
 	return (items ?? []).filter((item) => item.binary && Object.keys(item.binary).length > 0).length;
 }
@@ -124,6 +144,7 @@ async function main() {
 			return {
 				label,
 				count,
+				rss: nodeWindowRss(result, apiNodes),
 				ok: result.ok,
 				error: result.error?.message,
 				seconds,
@@ -187,12 +208,29 @@ async function main() {
 		}
 		const a0 = () => rows.find((row) => row.label.startsWith('(a)'));
 		if (process.env.BENCH_SKIP_MEMORY !== '1') {
-			const memoryLarge = a0() ?? (await measure('(a) memory mode', memoryN8n, N, withPhotos(memoryN8n, ours(N), N), { apiNodes: ['PicWish'], resultNode: 'PicWish' }));
-			memory.push({ mode: 'memory (default)', small: await measure('(a) memory mode', memoryN8n, SMALL, withPhotos(memoryN8n, ours(SMALL), SMALL), { apiNodes: ['PicWish'], resultNode: 'PicWish' }), large: memoryLarge });
+			const mine = { apiNodes: ['PicWish'], resultNode: 'PicWish' };
+			const memoryLarge = a0() ?? (await measure('(a) memory mode', memoryN8n, N, withPhotos(memoryN8n, ours(N), N), mine));
+			memory.push({ mode: 'memory (default)', photos: `${SIZE} px`, small: await measure('(a) memory mode', memoryN8n, SMALL, withPhotos(memoryN8n, ours(SMALL), SMALL), mine), large: memoryLarge });
 			const fsN8n = await world('filesystem');
-			const small = await measure('(a) filesystem mode', fsN8n, SMALL, withPhotos(fsN8n, ours(SMALL), SMALL), { apiNodes: ['PicWish'], resultNode: 'PicWish' });
-			const large = await measure('(a) filesystem mode', fsN8n, N, withPhotos(fsN8n, ours(N), N), { apiNodes: ['PicWish'], resultNode: 'PicWish' });
-			memory.push({ mode: 'filesystem', small, large });
+			const small = await measure('(a) filesystem mode', fsN8n, SMALL, withPhotos(fsN8n, ours(SMALL), SMALL), mine);
+			const large = await measure('(a) filesystem mode', fsN8n, N, withPhotos(fsN8n, ours(N), N), mine);
+			memory.push({ mode: 'filesystem', photos: `${SIZE} px`, small, large });
+			// Photos near PicWish's 15 MB limit: what the node holds at once must follow concurrency only.
+			sim.configure({ lightResults: true });
+			for (const [n8n, mode] of [[fsN8n, 'filesystem'], [memoryN8n, 'default']]) {
+				const [few, many] = LARGE_COUNTS[mode];
+				const runs = [];
+				for (const count of [few, many]) {
+					const dir = path.join(n8n.filesDir, `large-${count}`);
+					log(`generating ${count} photos of ${LARGE_MB} MB for ${mode} mode…`);
+					makeLargeSamples(dir, { count, megabytes: LARGE_MB });
+					const workflow = chain(`bench large ${count}`, [manualTrigger(), readFiles('Read photos', `${dir}/*`), picwish('PicWish', { options: { maxRequestsPerSecond: QPS } })]);
+					runs.push(await measure(`(a) ${mode} mode, ${LARGE_MB} MB photos`, n8n, count, workflow, mine));
+					fs.rmSync(dir, { recursive: true, force: true });
+				}
+				memory.push({ mode: mode === 'default' ? 'memory (default)' : mode, photos: `${LARGE_MB} MB`, small: runs[0], large: runs[1] });
+			}
+			sim.configure({ lightResults: false });
 		}
 	} finally {
 		for (const n8n of prepared) await n8n.cleanup();
@@ -226,10 +264,13 @@ async function main() {
 	}
 	if (memory.length > 0) {
 		lines.push('');
-		lines.push(`| n8n peak RSS, our node | ${SMALL} images (MB) | ${N} images (MB) | ratio |`);
-		lines.push('|---|---:|---:|---:|');
-		for (const { mode, small, large } of memory) {
-			lines.push(`| binary data in ${mode} | ${fmt(small.peakRssMb, 0)} | ${fmt(large.peakRssMb, 0)} | ${fmt(large.peakRssMb / small.peakRssMb, 2)} |`);
+		lines.push('| binary data | photos | images | results | n8n RSS when the node starts (MB) | peak while it runs (MB) | growth (MB) | process peak (MB) |');
+		lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
+		for (const { mode, photos, small, large } of memory) {
+			for (const row of [small, large]) {
+				lines.push(`| ${mode} | ${photos} | ${row.count} | ${row.results}/${row.count} | ${fmt(row.rss.before, 0)} | ${fmt(row.rss.peak, 0)} | ${fmt(row.rss.growth, 0)} | ${fmt(row.peakRssMb, 0)} |`);
+			}
+			lines.push(`| ${mode} | ${photos} | ratio | | | ${fmt(large.rss.peak / small.rss.peak, 2)} | ${fmt(large.rss.growth / Math.max(1, small.rss.growth), 2)} | ${fmt(large.peakRssMb / small.peakRssMb, 2)} |`);
 		}
 	}
 	const report = lines.join('\n');

@@ -84,7 +84,30 @@ function makeSamples(dir, { count = 8, size = 640 } = {}) {
 	return names;
 }
 
-module.exports = { makeSamples };
+/**
+ * Large "photos" for memory benchmarks: a JPEG header that says width × height, then incompressible
+ * bytes up to `megabytes` (like real photo data), then the end marker. Our node checks the header;
+ * the simulator, with `lightResults`, answers without decoding the bytes.
+ */
+function makeLargeSamples(dir, { count = 10, megabytes = 12, width = 4000, height = 3000 } = {}) {
+	const crypto = require('node:crypto');
+	fs.mkdirSync(dir, { recursive: true });
+	const header = Buffer.from([
+		0xff, 0xd8, // SOI
+		0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, // APP0 JFIF
+		0xff, 0xc0, 0x00, 0x11, 0x08, height >> 8, height & 0xff, width >> 8, width & 0xff, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, // SOF0
+	]);
+	const names = [];
+	for (let index = 0; index < count; index++) {
+		const name = `large-${String(index + 1).padStart(3, '0')}.jpg`;
+		const filler = crypto.randomBytes(Math.floor(megabytes * 1024 * 1024) - header.length - 2);
+		fs.writeFileSync(path.join(dir, name), Buffer.concat([header, filler, Buffer.from([0xff, 0xd9])]));
+		names.push(name);
+	}
+	return names;
+}
+
+module.exports = { makeSamples, makeLargeSamples };
 
 if (require.main === module) {
 	const [dir = 'samples', count = '8', size = '640'] = process.argv.slice(2);

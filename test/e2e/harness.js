@@ -48,19 +48,30 @@ function installTarball(userFolder, tarball) {
 }
 
 /** Peak resident memory of a process, sampled from /proc while it runs (VmHWM only grows). */
+/** Samples a process's memory every 100 ms: its high-water mark, and the RSS over time (for windows). */
 function watchPeakRss(pid) {
 	let peakKb = 0;
+	const samples = [];
 	const sample = () => {
 		try {
 			const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-			const match = /VmHWM:\s+(\d+) kB/.exec(status);
-			if (match) peakKb = Math.max(peakKb, Number(match[1]));
+			const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+			if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+			const rss = /VmRSS:\s+(\d+) kB/.exec(status);
+			if (rss) samples.push({ t: Date.now(), mb: Number(rss[1]) / 1024 });
 		} catch {
 			// The process has exited: keep the last sample.
 		}
 	};
 	const timer = setInterval(sample, 100);
-	return { stop: () => { sample(); clearInterval(timer); return peakKb / 1024; } };
+	return {
+		stop: () => {
+			sample();
+			clearInterval(timer);
+			return peakKb / 1024;
+		},
+		samples,
+	};
 }
 
 /** The JSON n8n prints after its log lines: from the first line that is exactly "{" to the end. */
@@ -151,7 +162,7 @@ async function prepareN8n({ version = '2.41.1', tarball, workDir, binaryDataMode
 				const stderr = fs.readFileSync(`${stem}.err`, 'utf8');
 				fs.rmSync(`${stem}.out`, { force: true });
 				fs.rmSync(`${stem}.err`, { force: true });
-				resolve({ code, signal, stdout, stderr, durationMs: Date.now() - started, peakRssMb: rss.stop() });
+				resolve({ code, signal, stdout, stderr, durationMs: Date.now() - started, peakRssMb: rss.stop(), rssSamples: rss.samples });
 			});
 		});
 	}
@@ -192,6 +203,7 @@ async function prepareN8n({ version = '2.41.1', tarball, workDir, binaryDataMode
 				code: result.code,
 				durationMs: result.durationMs,
 				peakRssMb: result.peakRssMb,
+				rssSamples: result.rssSamples,
 				execution: parsed,
 				runData,
 				error,
