@@ -1,11 +1,13 @@
 // Every node feature in a real n8n 2.x against the simulator: URL in/out, JPG on a colour, crop,
 // Get Task, and the credential test (a wrong key fails, the right one passes).
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { PNG } = require('pngjs');
 const jpeg = require('jpeg-js');
 
 const { startWorld, binaryBytes, CREDENTIALS } = require('./world');
+const { startFakeOpenAi } = require('./fakeOpenAi');
 const { chain, manualTrigger, picwish, readFiles } = require('./workflows');
 
 const VERSION = process.env.PICWISH_E2E_FEATURES_VERSION || '2.41.1';
@@ -107,6 +109,69 @@ describe(`n8n ${VERSION}: features`, () => {
 			expect(PNG.sync.read(binaryBytes(n8n, item.binary.data)).width).toBeGreaterThan(0);
 		}
 		expect(world.sim.stats().keyLeaks).toBe(0);
+	});
+
+	it('an AI Agent calls PicWish as a tool: URL in, URL out (scripted local model)', async () => {
+		const { n8n, sim } = world;
+		const photoUrl = `${sim.storageUrl}/samples/${world.photos()[0]}`;
+		const model = await startFakeOpenAi({ toolArguments: { imageUrl: photoUrl } });
+		try {
+			await n8n.importCredentials([{ id: 'fakeopenai', name: 'Scripted model', type: 'openAiApi', data: { apiKey: 'not-a-real-key', url: model.url } }]);
+			const tool = picwish('Remove background', {
+				inputSource: 'url',
+				imageUrl: "={{ $fromAI('imageUrl', 'Public http(s) URL of the product photo', 'string') }}",
+				returnType: 'url',
+			});
+			tool.type = 'n8n-nodes-picwish.picWishTool';
+			const agent = {
+				id: crypto.randomUUID(),
+				name: 'AI Agent',
+				type: '@n8n/n8n-nodes-langchain.agent',
+				typeVersion: 3.1,
+				position: [400, 0],
+				parameters: { promptType: 'define', text: `Cut out the product in ${photoUrl} and give me the link.`, options: {} },
+			};
+			const chatModel = {
+				id: crypto.randomUUID(),
+				name: 'Model',
+				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+				typeVersion: 1.2,
+				position: [400, 200],
+				parameters: { model: { __rl: true, mode: 'id', value: 'scripted' }, options: {} },
+				credentials: { openAiApi: { id: 'fakeopenai', name: 'Scripted model' } },
+			};
+			const start = manualTrigger();
+			const workflow = {
+				id: 'aiagenttool',
+				name: 'agent with PicWish tool',
+				nodes: [start, agent, chatModel, tool],
+				connections: {
+					[start.name]: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+					Model: { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+					'Remove background': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+				},
+				settings: { executionOrder: 'v1' },
+				active: false,
+			};
+			const result = await n8n.run(workflow);
+			expect(result.ok).toBe(true);
+			// The schema n8n derived for the model from our node and its $fromAI parameter.
+			const offered = model.requests[0].tools.map((entry) => entry.function);
+			expect(offered).toHaveLength(1);
+			expect(offered[0].description).toMatch(/background/i);
+			expect(offered[0].parameters.properties.imageUrl).toMatchObject({ type: 'string' });
+			// The tool ran against the simulator with the model's URL and returned a working link.
+			expect(sim.stats().createRequests).toBeGreaterThanOrEqual(1);
+			const answer = String(result.outputs('AI Agent').main[0].json.output);
+			const link = /https?:\/\/127\.0\.0\.1:\d+\/[^"\s\\]+/.exec(answer.replace(sim.apiUrl, ''))?.[0];
+			expect(link).toBeDefined();
+			expect(link.startsWith(sim.storageUrl)).toBe(true);
+			const { status, bytes } = await download(link.replace(/&amp;/g, '&'));
+			expect(status).toBe(200);
+			expect(PNG.sync.read(bytes).width).toBeGreaterThan(0);
+		} finally {
+			await model.close();
+		}
 	});
 
 	it('the editor: the credential Test button passes with the right key and fails clearly with a wrong one; the AI-tool variant exists', async () => {
