@@ -10,9 +10,10 @@
 // and prints wall time (first request to last result, taken from n8n's run data), images/s,
 // results, 429s, the ceiling (N-1)/QPS + latency, our ratios, and n8n's peak RSS for 50 and N images
 // in both binary-data modes (memory and filesystem).
+// Memory is also measured with photos of BENCH_LARGE_MB near PicWish's 15 MB limit.
 // Env: BENCH_IMAGES (200), BENCH_SMALL (50), BENCH_QPS (2), BENCH_PROCESSING_MS (1200), BENCH_SIZE
-// (photo edge in px, 640), PICWISH_N8N_VERSION (2.41.1), BENCH_SKIP_MEMORY=1.
-const { execFileSync } = require('node:child_process');
+// (photo edge in px, 640), BENCH_LARGE_MB (12), BENCH_WORKFLOWS (a,b,c,async), PICWISH_N8N_VERSION
+// (2.41.1), BENCH_SKIP_MEMORY=1.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -21,7 +22,7 @@ require('./ensure-deps').ensureDeps();
 
 const { prepareN8n } = require('../test/e2e/harness');
 const { packOnce } = require('../test/e2e/world');
-const { chain, manualTrigger, picwish, readFiles } = require('../test/e2e/workflows');
+const { chain, manualTrigger, node, picwish, readFiles } = require('../test/e2e/workflows');
 const { startSimulator } = require('../simulator/server');
 const { makeSamples, makeLargeSamples } = require('./make-samples');
 
@@ -37,15 +38,7 @@ const LARGE_COUNTS = { filesystem: [10, 40], default: [10, 24] };
 const log = (message) => console.error(`[bench] ${message}`);
 
 function httpRequest(name, parameters, extra = {}) {
-	return {
-		id: require('node:crypto').randomUUID(),
-		name,
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		position: [0, 0],
-		parameters,
-		...extra,
-	};
+	return node(name, 'n8n-nodes-base.httpRequest', 4.2, parameters, extra);
 }
 
 /** The HTTP Request node a user sets up from the API document: multipart upload, sync, key header. */
@@ -76,8 +69,8 @@ function httpDownload(name) {
 	);
 }
 
-/** First request to last result, from n8n's own run data for the given nodes. */
-function wallSeconds(runData, nodeNames) {
+/** When the given nodes ran, from n8n's own run data: first start and last end (ms). */
+function nodeWindow(runData, nodeNames) {
 	let start = Infinity;
 	let end = 0;
 	for (const name of nodeNames) {
@@ -86,22 +79,13 @@ function wallSeconds(runData, nodeNames) {
 			end = Math.max(end, run.startTime + run.executionTime);
 		}
 	}
-	return end > start ? (end - start) / 1000 : NaN;
+	return { start, end };
 }
 
-/** n8n's RSS while the given nodes ran: at their start, at its peak, and the growth between. */
-function nodeWindowRss(result, nodeNames) {
-	let start = Infinity;
-	let end = 0;
-	for (const name of nodeNames) {
-		for (const run of result.runData?.[name] ?? []) {
-			start = Math.min(start, run.startTime);
-			end = Math.max(end, run.startTime + run.executionTime);
-		}
-	}
-	const samples = result.rssSamples ?? [];
-	const before = samples.filter((sample) => sample.t <= start).at(-1)?.mb ?? NaN;
-	const during = samples.filter((sample) => sample.t >= start && sample.t <= end + 100).map((sample) => sample.mb);
+/** n8n's RSS while the nodes ran: at their start, at its peak, and the growth between. */
+function rssDuring(rssSamples, { start, end }) {
+	const before = rssSamples.filter((sample) => sample.t <= start).at(-1)?.mb ?? NaN;
+	const during = rssSamples.filter((sample) => sample.t >= start && sample.t <= end + 100).map((sample) => sample.mb);
 	const peak = Math.max(before, ...during);
 	return { before, peak, growth: peak - before };
 }
@@ -111,8 +95,7 @@ function countBinaries(items) {
 }
 
 async function main() {
-	execFileSync(process.execPath, ['scripts/build.js'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-	const tarball = packOnce();
+	const tarball = packOnce({ rebuild: true });
 	const sim = await startSimulator({ qps: QPS, processingMs: PROCESSING_MS });
 	const prepared = [];
 	const rows = [];
@@ -127,8 +110,7 @@ async function main() {
 			]);
 			for (const count of new Set([SMALL, N])) {
 				log(`generating ${count} sample photos (${SIZE} px) for ${binaryDataMode} mode…`);
-				const dir = path.join(n8n.filesDir, `photos-${count}`);
-				await makeSamples(dir, { count, size: SIZE });
+				await makeSamples(photosOf(n8n, count), { count, size: SIZE });
 			}
 			return n8n;
 		}
@@ -138,13 +120,15 @@ async function main() {
 			log(`${label}: ${count} images…`);
 			const result = await n8n.run(workflow, { timeoutMs: 30 * 60 * 1000 });
 			const stats = sim.stats();
-			const seconds = wallSeconds(result.runData, apiNodes);
+			const window = nodeWindow(result.runData, apiNodes);
+			// First request to last result.
+			const seconds = window.end > window.start ? (window.end - window.start) / 1000 : NaN;
 			const results = result.runData ? countBinaries(result.outputs(resultNode)[resultOutput]) : 0;
 			log(`  ${label}: ${seconds.toFixed(1)} s, ${results}/${count} results, ${stats.rateLimited} 429s of ${stats.requests} requests, peak RSS ${Math.round(result.peakRssMb)} MB`);
 			return {
 				label,
 				count,
-				rss: nodeWindowRss(result, apiNodes),
+				rss: rssDuring(result.rssSamples ?? [], window),
 				ok: result.ok,
 				error: result.error?.message,
 				seconds,
@@ -152,80 +136,71 @@ async function main() {
 				results,
 				requests: stats.requests,
 				rateLimited: stats.rateLimited,
+				creates: stats.createRequests,
+				polls: stats.pollRequests,
 				keyLeaks: stats.keyLeaks,
 				peakRssMb: result.peakRssMb,
 			};
 		}
 
-		const ours = (count) =>
-			chain(`bench ours ${count}`, [manualTrigger(), readFiles('Read photos', `PHOTOS-${count}/*`), picwish('PicWish', { options: { maxRequestsPerSecond: QPS } })]);
-		const withPhotos = (n8n, workflow, count) => {
-			const text = JSON.stringify(workflow).replaceAll(`PHOTOS-${count}`, path.join(n8n.filesDir, `photos-${count}`));
-			return JSON.parse(text);
-		};
+		const photosOf = (n8n, count) => path.join(n8n.filesDir, `photos-${count}`);
+		const ours = (photosDir, parameters = {}) =>
+			chain('bench ours', [manualTrigger(), readFiles('Read photos', `${photosDir}/*`), picwish('PicWish', { ...parameters, options: { maxRequestsPerSecond: QPS } })]);
+		const OURS = { apiNodes: ['PicWish'], resultNode: 'PicWish' };
+		const httpChain = (photosDir, nodes) => chain('bench http', [manualTrigger(), readFiles('Read photos', `${photosDir}/*`), ...nodes]);
 
 		const only = (process.env.BENCH_WORKFLOWS || 'a,b,c,async').split(',');
 		const memoryN8n = await world('default');
-		if (only.includes('a')) rows.push(
-			await measure('(a) PicWish node, defaults', memoryN8n, N, withPhotos(memoryN8n, ours(N), N), {
-				apiNodes: ['PicWish'],
-				resultNode: 'PicWish',
-			}),
-		);
-		if (only.includes('b')) rows.push(
-			await measure(
-				'(b) HTTP Request, as left by default',
-				memoryN8n,
-				N,
-				withPhotos(memoryN8n, chain('bench http default', [manualTrigger(), readFiles('Read photos', `PHOTOS-${N}/*`), httpUpload('Remove background', sim.apiUrl, { returnType: '3' })]), N),
-				{ apiNodes: ['Remove background'], resultNode: 'Remove background' },
-			),
-		);
-		if (only.includes('c')) rows.push(
-			await measure(
-				'(c) HTTP Request, batching 2/1000 ms + download',
-				memoryN8n,
-				N,
-				withPhotos(
+		if (only.includes('a')) rows.push(await measure('(a) PicWish node, defaults', memoryN8n, N, ours(photosOf(memoryN8n, N)), OURS));
+		if (only.includes('b')) {
+			rows.push(
+				await measure(
+					'(b) HTTP Request, as left by default',
 					memoryN8n,
-					chain('bench http tuned', [
-						manualTrigger(),
-						readFiles('Read photos', `PHOTOS-${N}/*`),
+					N,
+					httpChain(photosOf(memoryN8n, N), [httpUpload('Remove background', sim.apiUrl, { returnType: '3' })]),
+					{ apiNodes: ['Remove background'], resultNode: 'Remove background' },
+				),
+			);
+		}
+		if (only.includes('c')) {
+			rows.push(
+				await measure(
+					'(c) HTTP Request, batching 2/1000 ms + download',
+					memoryN8n,
+					N,
+					httpChain(photosOf(memoryN8n, N), [
 						httpUpload('Remove background', sim.apiUrl, { batching: { size: QPS, intervalMs: 1000 } }),
 						httpDownload('Download results'),
 					]),
-					N,
+					{ apiNodes: ['Remove background', 'Download results'], resultNode: 'Download results' },
 				),
-				{ apiNodes: ['Remove background', 'Download results'], resultNode: 'Download results' },
-			),
-		);
-
-		if (only.includes('async')) {
-			sim.reset();
-			asyncRow = await measure(`(a) PicWish node, async (${SMALL} images)`, memoryN8n, SMALL, withPhotos(memoryN8n, chain(`bench async ${SMALL}`, [manualTrigger(), readFiles('Read photos', `PHOTOS-${SMALL}/*`), picwish('PicWish', { processingMode: 'async', options: { maxRequestsPerSecond: QPS } })]), SMALL), { apiNodes: ['PicWish'], resultNode: 'PicWish' });
-			asyncRow.polls = sim.stats().pollRequests;
-			asyncRow.creates = sim.stats().createRequests;
+			);
 		}
-		const a0 = () => rows.find((row) => row.label.startsWith('(a)'));
+		if (only.includes('async')) {
+			asyncRow = await measure(`(a) PicWish node, async (${SMALL} images)`, memoryN8n, SMALL, ours(photosOf(memoryN8n, SMALL), { processingMode: 'async' }), OURS);
+		}
+
 		if (process.env.BENCH_SKIP_MEMORY !== '1') {
-			const mine = { apiNodes: ['PicWish'], resultNode: 'PicWish' };
-			const memoryLarge = a0() ?? (await measure('(a) memory mode', memoryN8n, N, withPhotos(memoryN8n, ours(N), N), mine));
-			memory.push({ mode: 'memory (default)', photos: `${SIZE} px`, small: await measure('(a) memory mode', memoryN8n, SMALL, withPhotos(memoryN8n, ours(SMALL), SMALL), mine), large: memoryLarge });
+			// SMALL and N photos through our node; the N run of (a) above already is the memory-mode one.
+			const fewAndMany = async (mode, n8n, measuredN) => ({
+				mode,
+				photos: `${SIZE} px`,
+				small: await measure(`(a) ${mode} mode`, n8n, SMALL, ours(photosOf(n8n, SMALL)), OURS),
+				large: measuredN ?? (await measure(`(a) ${mode} mode`, n8n, N, ours(photosOf(n8n, N)), OURS)),
+			});
+			memory.push(await fewAndMany('memory (default)', memoryN8n, rows.find((row) => row.label.startsWith('(a)'))));
 			const fsN8n = await world('filesystem');
-			const small = await measure('(a) filesystem mode', fsN8n, SMALL, withPhotos(fsN8n, ours(SMALL), SMALL), mine);
-			const large = await measure('(a) filesystem mode', fsN8n, N, withPhotos(fsN8n, ours(N), N), mine);
-			memory.push({ mode: 'filesystem', photos: `${SIZE} px`, small, large });
+			memory.push(await fewAndMany('filesystem', fsN8n));
 			// Photos near PicWish's 15 MB limit: what the node holds at once must follow concurrency only.
 			sim.configure({ lightResults: true });
 			for (const [n8n, mode] of [[fsN8n, 'filesystem'], [memoryN8n, 'default']]) {
-				const [few, many] = LARGE_COUNTS[mode];
 				const runs = [];
-				for (const count of [few, many]) {
+				for (const count of LARGE_COUNTS[mode]) {
 					const dir = path.join(n8n.filesDir, `large-${count}`);
 					log(`generating ${count} photos of ${LARGE_MB} MB for ${mode} mode…`);
 					makeLargeSamples(dir, { count, megabytes: LARGE_MB });
-					const workflow = chain(`bench large ${count}`, [manualTrigger(), readFiles('Read photos', `${dir}/*`), picwish('PicWish', { options: { maxRequestsPerSecond: QPS } })]);
-					runs.push(await measure(`(a) ${mode} mode, ${LARGE_MB} MB photos`, n8n, count, workflow, mine));
+					runs.push(await measure(`(a) ${mode} mode, ${LARGE_MB} MB photos`, n8n, count, ours(dir), OURS));
 					fs.rmSync(dir, { recursive: true, force: true });
 				}
 				memory.push({ mode: mode === 'default' ? 'memory (default)' : mode, photos: `${LARGE_MB} MB`, small: runs[0], large: runs[1] });

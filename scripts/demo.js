@@ -9,7 +9,6 @@
 // Without PICWISH_API_KEY it talks to the project's local API simulator (no key, no network); with
 // PICWISH_API_KEY set it uses the real PicWish API (PICWISH_REGION=global|china, default global).
 // PICWISH_DEMO_PHOTOS=/some/folder uses your own photos instead of the generated samples.
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -19,6 +18,7 @@ require('./ensure-deps').ensureDeps();
 const { PNG } = require('pngjs');
 const { prepareN8n } = require('../test/e2e/harness');
 const { packOnce } = require('../test/e2e/world');
+const { folderExample } = require('../test/e2e/workflows');
 const { startSimulator } = require('../simulator/server');
 const { makeSamples } = require('./make-samples');
 
@@ -26,19 +26,10 @@ const VERSION = process.env.PICWISH_N8N_VERSION || '2.41.1';
 const outputDir = path.join(root, 'demo-output');
 const log = (message) => console.log(`[demo] ${message}`);
 
-function workflowFor(photosDir, cutoutsDir) {
-	const text = fs
-		.readFileSync(path.join(root, 'examples/remove-background-folder.json'), 'utf8')
-		.replaceAll('/home/node/photos', photosDir)
-		.replaceAll('/home/node/cutouts', cutoutsDir);
-	return { ...JSON.parse(text), id: 'picwishDemo' };
-}
-
 async function main() {
 	const started = Date.now();
 	log('building and packing the node…');
-	execFileSync(process.execPath, ['scripts/build.js'], { cwd: root, stdio: 'inherit' });
-	const tarball = packOnce();
+	const tarball = packOnce({ rebuild: true });
 
 	const realKey = process.env.PICWISH_API_KEY;
 	let sim;
@@ -75,7 +66,8 @@ async function main() {
 
 		await n8n.importCredentials([{ id: 'picwish-demo', name: 'PicWish account', type: 'picWishApi', data: credential }]);
 		log(`running the example workflow on ${photos.length} photos in a real n8n ${VERSION}…`);
-		const result = await n8n.run(workflowFor(photosDir, cutoutsDir));
+		const workflow = folderExample(photosDir, cutoutsDir);
+		const result = await n8n.run(workflow);
 		const failedItems = result.ok ? result.outputs('Remove background').error : [];
 
 		fs.rmSync(outputDir, { recursive: true, force: true });
@@ -95,7 +87,7 @@ async function main() {
 		console.log('');
 		console.log('PicWish demo');
 		console.log(`  API:          ${realKey ? 'real PicWish API' : `local simulator (${sim.stats().createRequests} requests, ${sim.stats().rateLimited} rate-limited, ${sim.stats().keyLeaks} key leaks)`}`);
-		console.log(`  n8n:          ${VERSION}, workflow "${workflowFor('', '').name}"`);
+		console.log(`  n8n:          ${VERSION}, workflow "${workflow.name}"`);
 		console.log(`  images:       ${photos.length} in, ${cutouts.length} cut-outs written (${transparent.length} with a transparent background), ${failedItems.length} on the error output`);
 		console.log(`  seconds:      ${workflowSeconds} for the workflow run (n8n start-up included), ${seconds} in all`);
 		console.log(`  cut-outs in:  ${outputDir}  (originals in ${path.join(outputDir, 'originals')})`);

@@ -18,6 +18,7 @@ const { PNG } = require('pngjs');
 const jpeg = require('jpeg-js');
 const { prepareN8n } = require('../test/e2e/harness');
 const { packOnce } = require('../test/e2e/world');
+const { folderExample } = require('../test/e2e/workflows');
 const { startSimulator } = require('../simulator/server');
 const { makeSamples } = require('./make-samples');
 
@@ -83,8 +84,7 @@ async function step(label, action) {
 
 async function main() {
 	ensureChromium();
-	execFileSync(process.execPath, ['scripts/build.js'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-	const tarball = packOnce();
+	const tarball = packOnce({ rebuild: true });
 	fs.mkdirSync(outDir, { recursive: true });
 	const sim = await startSimulator({ qps: 2, processingMs: 600 });
 	const n8n = await prepareN8n({ version: process.env.PICWISH_N8N_VERSION || '2.41.1', tarball });
@@ -100,13 +100,7 @@ async function main() {
 		await n8n.importCredentials([
 			{ id: 'picwish-demo', name: 'PicWish account', type: 'picWishApi', data: { apiKey: 'sim-key', region: 'custom', baseUrl: sim.apiUrl } },
 		]);
-		const workflow = JSON.parse(
-			fs
-				.readFileSync(path.join(root, 'examples/remove-background-folder.json'), 'utf8')
-				.replaceAll('/home/node/photos', photosDir)
-				.replaceAll('/home/node/cutouts', cutoutsDir),
-		);
-		workflow.id = 'picwishDemo';
+		const workflow = folderExample(photosDir, cutoutsDir);
 		await n8n.run(workflow); // imports it (and proves it runs headless) before the editor opens it
 
 		server = await n8n.startServer();

@@ -153,7 +153,7 @@ describe(`n8n ${VERSION}: fault matrix`, () => {
 		const missing = picwish('Missing property', { binaryPropertyName: 'photo' }, { onError: 'continueErrorOutput' });
 		const regular = picwish('Wrong key, Continue', {}, { credential: CREDENTIALS.wrongKey, onError: 'continueRegularOutput' });
 		const workflow = chain('setup faults', [manualTrigger(), read, wrongKey, unreachable, missing, regular]);
-		// Fan out: all three read the same files.
+		// Fan out: all four read the same files.
 		workflow.connections = {
 			Start: { main: [[{ node: 'Read files', type: 'main', index: 0 }]] },
 			'Read files': {

@@ -1,6 +1,6 @@
 // Every node feature in a real n8n 2.x against the simulator: URL in/out, JPG on a colour, crop,
-// Get Task, and the credential test (a wrong key fails, the right one passes).
-const crypto = require('node:crypto');
+// Get Task, the node as an AI Agent's tool, and the credential test (a wrong key fails, the right
+// one passes).
 const fs = require('node:fs');
 const path = require('node:path');
 const { PNG } = require('pngjs');
@@ -8,7 +8,7 @@ const jpeg = require('jpeg-js');
 
 const { startWorld, binaryBytes, CREDENTIALS } = require('./world');
 const { startFakeOpenAi } = require('./fakeOpenAi');
-const { chain, manualTrigger, picwish, readFiles } = require('./workflows');
+const { chain, manualTrigger, node, picwish, readFiles, PICWISH_TYPE } = require('./workflows');
 
 const VERSION = process.env.PICWISH_E2E_FEATURES_VERSION || '2.41.1';
 
@@ -122,24 +122,19 @@ describe(`n8n ${VERSION}: features`, () => {
 				imageUrl: "={{ $fromAI('imageUrl', 'Public http(s) URL of the product photo', 'string') }}",
 				returnType: 'url',
 			});
-			tool.type = 'n8n-nodes-picwish.picWishTool';
-			const agent = {
-				id: crypto.randomUUID(),
-				name: 'AI Agent',
-				type: '@n8n/n8n-nodes-langchain.agent',
-				typeVersion: 3.1,
-				position: [400, 0],
-				parameters: { promptType: 'define', text: `Cut out the product in ${photoUrl} and give me the link.`, options: {} },
-			};
-			const chatModel = {
-				id: crypto.randomUUID(),
-				name: 'Model',
-				type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
-				typeVersion: 1.2,
-				position: [400, 200],
-				parameters: { model: { __rl: true, mode: 'id', value: 'scripted' }, options: {} },
-				credentials: { openAiApi: { id: 'fakeopenai', name: 'Scripted model' } },
-			};
+			tool.type = `${PICWISH_TYPE}Tool`;
+			const agent = node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 3.1, {
+				promptType: 'define',
+				text: `Cut out the product in ${photoUrl} and give me the link.`,
+				options: {},
+			});
+			const chatModel = node(
+				'Model',
+				'@n8n/n8n-nodes-langchain.lmChatOpenAi',
+				1.2,
+				{ model: { __rl: true, mode: 'id', value: 'scripted' }, options: {} },
+				{ credentials: { openAiApi: { id: 'fakeopenai', name: 'Scripted model' } } },
+			);
 			const start = manualTrigger();
 			const workflow = {
 				id: 'aiagenttool',

@@ -47,8 +47,7 @@ function installTarball(userFolder, tarball) {
 	);
 }
 
-/** Peak resident memory of a process, sampled from /proc while it runs (VmHWM only grows). */
-/** Samples a process's memory every 100 ms: its high-water mark, and the RSS over time (for windows). */
+/** Samples a process's memory from /proc every 100 ms: its peak (VmHWM) and its RSS over time. */
 function watchPeakRss(pid) {
 	let peakKb = 0;
 	const samples = [];

@@ -1,74 +1,68 @@
 // Builders for the workflows the end-to-end suite, the demo and the benchmark run in a real n8n.
 // Only core nodes that exist in n8n 1.x and 2.x are used next to ours.
 const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
 
 const PICWISH_TYPE = 'n8n-nodes-picwish.picWish';
 let counter = 0;
 
-function nodeId() {
-	return crypto.randomUUID();
+/** Any n8n node; `extra` adds node settings such as `onError` or `credentials`. */
+function node(name, type, typeVersion, parameters = {}, extra = {}) {
+	return { id: crypto.randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
 }
 
 function manualTrigger(name = 'Start') {
-	return { id: nodeId(), name, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	return node(name, 'n8n-nodes-base.manualTrigger', 1);
 }
 
 function readFiles(name, fileSelector) {
-	return {
-		id: nodeId(),
-		name,
-		type: 'n8n-nodes-base.readWriteFile',
-		typeVersion: 1,
-		position: [200, 0],
-		parameters: { fileSelector, options: {} },
-	};
+	return node(name, 'n8n-nodes-base.readWriteFile', 1, { fileSelector, options: {} });
 }
 
 function writeFiles(name, directory, property = 'data') {
-	return {
-		id: nodeId(),
-		name,
-		type: 'n8n-nodes-base.readWriteFile',
-		typeVersion: 1,
-		position: [600, 0],
-		parameters: {
-			operation: 'write',
-			fileName: `=${directory}/{{ $binary.${property}.fileName }}`,
-			dataPropertyName: property,
-			options: {},
-		},
-	};
+	return node(name, 'n8n-nodes-base.readWriteFile', 1, {
+		operation: 'write',
+		fileName: `=${directory}/{{ $binary.${property}.fileName }}`,
+		dataPropertyName: property,
+		options: {},
+	});
 }
 
 function noOp(name) {
-	return { id: nodeId(), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [800, 0], parameters: {} };
+	return node(name, 'n8n-nodes-base.noOp', 1);
 }
 
 /** The PicWish node with our defaults; `parameters` override them. */
 function picwish(name, parameters = {}, { credential = { id: 'sim', name: 'PicWish simulator' }, onError } = {}) {
-	const node = {
-		id: nodeId(),
-		name,
-		type: PICWISH_TYPE,
-		typeVersion: 1,
-		position: [400, 0],
-		parameters: {
-			operation: 'removeBackground',
-			inputSource: 'binary',
-			binaryPropertyName: 'data',
-			processingMode: 'sync',
-			segmentationType: 'auto',
-			outputType: 'image',
-			returnType: 'binary',
-			crop: false,
-			format: 'png',
-			options: {},
-			...parameters,
-		},
-		credentials: { picWishApi: credential },
+	const parameterDefaults = {
+		operation: 'removeBackground',
+		inputSource: 'binary',
+		binaryPropertyName: 'data',
+		processingMode: 'sync',
+		segmentationType: 'auto',
+		outputType: 'image',
+		returnType: 'binary',
+		crop: false,
+		format: 'png',
+		options: {},
 	};
-	if (onError) node.onError = onError;
-	return node;
+	return node(name, PICWISH_TYPE, 1, { ...parameterDefaults, ...parameters }, {
+		credentials: { picWishApi: credential },
+		...(onError ? { onError } : {}),
+	});
+}
+
+/**
+ * examples/remove-background-folder.json (what users import), with its folders pointed at ours:
+ * the demo runs it headless and the screenshot script opens it in the editor.
+ */
+function folderExample(photosDir, cutoutsDir) {
+	const text = fs
+		.readFileSync(path.join(__dirname, '../../examples/remove-background-folder.json'), 'utf8')
+		.replaceAll('/home/node/photos', photosDir)
+		.replaceAll('/home/node/cutouts', cutoutsDir);
+	return { ...JSON.parse(text), id: 'picwishDemo' };
 }
 
 /**
@@ -101,4 +95,4 @@ function chain(name, nodes, { errorBranches = [] } = {}) {
 	};
 }
 
-module.exports = { manualTrigger, readFiles, writeFiles, noOp, picwish, chain, PICWISH_TYPE };
+module.exports = { node, manualTrigger, readFiles, writeFiles, noOp, picwish, chain, folderExample, PICWISH_TYPE };

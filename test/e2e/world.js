@@ -11,13 +11,16 @@ const { makeSamples } = require('../../scripts/make-samples');
 const root = path.resolve(__dirname, '../..');
 const e2eDir = path.join(root, '.e2e');
 
-/** `npm pack` of the current build, once per process. */
+/**
+ * `npm pack` of the build, once per process: the tarball users get. `rebuild` compiles the sources
+ * first (the demo, benchmark and screenshots); the test runner has built them already.
+ */
 let tarball;
-function packOnce() {
+function packOnce({ rebuild = false } = {}) {
 	if (tarball) return tarball;
 	fs.mkdirSync(e2eDir, { recursive: true });
-	if (!fs.existsSync(path.join(root, 'dist/nodes/PicWish/PicWish.node.js'))) {
-		execFileSync(process.execPath, ['scripts/build.js'], { cwd: root, stdio: 'inherit' });
+	if (rebuild || !fs.existsSync(path.join(root, 'dist/nodes/PicWish/PicWish.node.js'))) {
+		execFileSync(process.execPath, ['scripts/build.js'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 	}
 	const out = execFileSync('npm', ['pack', '--json', '--pack-destination', e2eDir], { cwd: root, encoding: 'utf8' });
 	tarball = path.join(e2eDir, JSON.parse(out.slice(out.indexOf('[')))[0].filename);
