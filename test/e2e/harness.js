@@ -196,9 +196,19 @@ async function prepareN8n({ version = '2.41.1', tarball, workDir, binaryDataMode
 			const runData = parsed?.data?.resultData?.runData;
 			const error = parsed?.data?.resultData?.error;
 			const ok = result.code === 0 && Boolean(runData) && !error;
-			if (!ok && process.env.PICWISH_E2E_DEBUG) console.error(`code ${result.code} signal ${result.signal}`, result.stdout, result.stderr);
+			// Why a run failed, in a few lines (the whole output with PICWISH_E2E_DEBUG=1).
+			const failure = ok
+				? undefined
+				: [
+						`n8n execute of "${data.name}": exit code ${result.code}, signal ${result.signal}`,
+						error ? `workflow error in ${parsed?.data?.resultData?.lastNodeExecuted}: ${error.message} ${error.description ?? ''}` : 'no workflow error reported',
+						runData ? '' : `no run data parsed (${result.stdout.length} bytes of output)`,
+						`stderr: ${result.stderr.slice(-1500)}`,
+					].join('\n');
+			if (failure) console.error(process.env.PICWISH_E2E_DEBUG ? `${failure}\n${result.stdout}` : failure);
 			return {
 				ok,
+				failure,
 				code: result.code,
 				durationMs: result.durationMs,
 				peakRssMb: result.peakRssMb,
