@@ -72,7 +72,10 @@ export class PicWishApi implements ICredentialType {
 		},
 	};
 
-	// Reading a task that cannot exist costs nothing: a valid key gets 404, a wrong one 401.
+	// Reading a task that cannot exist costs nothing: a working key gets PicWish's JSON answer "not
+	// found". Every other answer fails the test: a wrong key (401), rate limiting (429), a server or
+	// proxy error (5xx, in the HTTP status or the JSON), and anything that is not PicWish's JSON
+	// envelope at all (an HTML page: no `status` in it).
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
@@ -89,7 +92,7 @@ export class PicWishApi implements ICredentialType {
 					key: 'status',
 					value: 401,
 					message:
-						'PicWish rejected this API key (HTTP 401): the key is wrong, or background removal is not enabled for the account',
+						'PicWish rejected this API key (HTTP 401): the key is wrong, or the service is not enabled for the account',
 				},
 			},
 			{
@@ -98,6 +101,31 @@ export class PicWishApi implements ICredentialType {
 					key: 'status',
 					value: 429,
 					message: 'PicWish is rate limiting this key right now (HTTP 429): wait a second and test again',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'status',
+					value: 403,
+					message: 'PicWish refused the request (HTTP 403): check the key and the region',
+				},
+			},
+			...[500, 502, 503, 504].map((status) => ({
+				type: 'responseSuccessBody' as const,
+				properties: {
+					key: 'status',
+					value: status,
+					message: `PicWish (or a proxy in front of it) answered with a server error (HTTP ${status}): try again later`,
+				},
+			})),
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'status',
+					value: undefined,
+					message:
+						'The Base URL did not answer like the PicWish API (no JSON status in the answer, e.g. an HTML page): check Region and Base URL',
 				},
 			},
 		],

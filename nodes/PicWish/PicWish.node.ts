@@ -1,9 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { optionsField, returnTypeField } from './actions/common.descriptions';
-import * as getTask from './actions/getTask.operation';
-import * as removeBackground from './actions/removeBackground.operation';
+import { properties, subtitle } from './actions/properties';
 import { router } from './actions/router';
 
 export class PicWish implements INodeType {
@@ -13,41 +11,15 @@ export class PicWish implements INodeType {
 		icon: { light: 'file:../../icons/picwish.svg', dark: 'file:../../icons/picwish.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "getTask" ? "Get task" : "Remove background" }}',
+		subtitle,
 		description:
-			'Remove the background of an image (file or public URL) with PicWish: returns a transparent PNG cut-out, a mask or a JPG on a solid colour',
+			'PicWish image tools for product photos, from a file or a public URL: remove or generate backgrounds, enhance, compress, remove watermarks or objects, expand, ID photos, OCR',
 		defaults: { name: 'PicWish' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'picWishApi', required: true }],
-		properties: [
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{
-						name: 'Remove Background',
-						value: 'removeBackground',
-						description: 'Cut the subject out of a photo (file or URL)',
-						action: 'Remove the background of an image',
-					},
-					{
-						name: 'Get Task',
-						value: 'getTask',
-						description: 'Fetch an async task and its result by task ID',
-						action: 'Get a background removal task',
-					},
-				],
-				default: 'removeBackground',
-			},
-			...removeBackground.description,
-			...getTask.description,
-			returnTypeField,
-			optionsField,
-		],
+		properties,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -102,7 +102,7 @@ describe('Get Task', () => {
 		const { context } = createContext({ parameters: params({ taskId: 'nope' }), onError: 'continueRegularOutput' });
 		const [output] = await node.execute.call(context);
 		expect(output[0].json).toMatchObject({ httpCode: 404, task_id: 'nope' });
-		expect(String(output[0].json.description)).toMatch(/task ID is wrong or the task has expired/);
+		expect(String(output[0].json.description)).toMatch(/task ID is wrong, the task has expired/);
 	});
 
 	it.each([

@@ -266,7 +266,7 @@ describe('async processing', () => {
 
 	it('runs a task that ended in -2 once more as a new task', async () => {
 		const scope = nock(API);
-		const sent = recordCreates(scope, 2, (index) => [200, envelope(index === 0 ? { task_id: 'a', state: -2 } : { task_id: 'b', state: 1, image: png().toString('base64') })]);
+		const sent = recordCreates(scope, 2, (index) => [200, envelope(index === 0 ? { task_id: 'a', state: -2 } : { task_id: 'b', state: 1, image: png().toString('base64'), mask: png().toString('base64') })]);
 		const { context } = createContext({ items: [binaryItem(jpg())], parameters: params({ outputType: 'imageAndMask' }) });
 		const [output] = await node.execute.call(context);
 		expect(sent).toHaveLength(2);
@@ -283,7 +283,7 @@ describe('async processing', () => {
 
 describe('every failed state becomes a clear error', () => {
 	it.each([
-		[-1, /could not find a subject/],
+		[-1, /reported the task as failed/],
 		[-3, /could not download the image from the URL/],
 		[-5, /larger than 15 MB/],
 		[-7, /not a valid image file/],
@@ -328,7 +328,7 @@ describe('HTTP errors', () => {
 	it('treats a JSON status that disagrees with HTTP 200 as the error it names', async () => {
 		nock(API).post(PATH).reply(200, { status: 401, message: 'bad key' });
 		const { context } = createContext({ items: [binaryItem(jpg())], parameters: params() });
-		await expect(node.execute.call(context)).rejects.toThrow(/HTTP 401/);
+		await expect(node.execute.call(context)).rejects.toThrow(/rejected the API key \(status 401 in the JSON answer\)/);
 	});
 
 	it('retries a 429 and honours Retry-After', async () => {

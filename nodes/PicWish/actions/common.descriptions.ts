@@ -1,5 +1,91 @@
-/** Fields both operations use: how results come back, and the options collection. */
+/** Fields every operation shares: where the file comes from, how results come back, the options. */
 import type { INodeProperties } from 'n8n-workflow';
+
+import type { InputLimits, InputSpec } from '../engine/spec';
+
+/** Most image endpoints: JPG, PNG, WEBP, BMP, TIFF (no GIF), 15 MB, 4096×4096 px (vendor document). */
+export const STANDARD_IMAGE_LIMITS: InputLimits = {
+	kinds: ['jpg', 'png', 'webp', 'bmp', 'tiff'],
+	maxMegabytes: 15,
+	maxSide: 4096,
+};
+
+export const STANDARD_IMAGE_INPUT: InputSpec = {
+	fileField: 'image_file',
+	urlField: 'image_url',
+	limits: STANDARD_IMAGE_LIMITS,
+};
+
+/** Input Source, Input Binary Field and Image URL, shown for the operations that create tasks. */
+export function inputFields(operations: string[]): INodeProperties[] {
+	return [
+		{
+			displayName: 'Input Source',
+			name: 'inputSource',
+			type: 'options',
+			options: [
+				{
+					name: 'Binary File',
+					value: 'binary',
+					description: 'A file from an earlier node (Read Files, HTTP Request, Google Drive, …)',
+				},
+				{
+					name: 'Image URL',
+					value: 'url',
+					description: 'A public link to the file; PicWish downloads it itself',
+				},
+			],
+			default: 'binary',
+			description: 'Where the photo comes from',
+			displayOptions: { show: { operation: operations } },
+		},
+		{
+			displayName: 'Input Binary Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'The name of the binary property that holds the image',
+			description: 'JPG, PNG, WEBP, BMP or TIFF; at most 15 MB and 4096×4096 px for most operations',
+			displayOptions: { show: { operation: operations, inputSource: ['binary'] } },
+		},
+		{
+			displayName: 'Image URL',
+			name: 'imageUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://shop.example.com/images/product-123.jpg',
+			description: 'Public http(s) address of the image (at most 15 MB for most operations)',
+			displayOptions: { show: { operation: operations, inputSource: ['url'] } },
+		},
+	];
+}
+
+/** Sync or async, for the operations whose endpoint offers both. */
+export function processingModeField(operations: string[]): INodeProperties {
+	return {
+		displayName: 'Processing Mode',
+		name: 'processingMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Sync',
+				value: 'sync',
+				description: 'One request returns the finished result (fastest for most images)',
+			},
+			{
+				name: 'Async',
+				value: 'async',
+				description:
+					'Create a task, then check it until it is done; can return the task ID at once. PicWish may need to enable async for your account.',
+			},
+		],
+		default: 'sync',
+		description: 'Whether to wait for the result in one request or to create a task and poll it',
+		displayOptions: { show: { operation: operations } },
+	};
+}
 
 export const returnTypeField: INodeProperties = {
 	displayName: 'Return Type',
@@ -9,7 +95,7 @@ export const returnTypeField: INodeProperties = {
 		{
 			name: 'Binary File',
 			value: 'binary',
-			description: 'The cut-out (and mask) as files in the item, ready for Write File, Google Drive, S3, …',
+			description: 'The results as files in the item, ready for Write File, Google Drive, S3, …',
 		},
 		{
 			name: 'URL',
@@ -19,7 +105,7 @@ export const returnTypeField: INodeProperties = {
 		{
 			name: 'Base64',
 			value: 'base64',
-			description: 'The pictures as base64 text in the JSON',
+			description: 'The results as base64 text in the JSON',
 		},
 	],
 	default: 'binary',
@@ -34,11 +120,20 @@ export const optionsField: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Callback URL',
+			name: 'callbackUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://n8n.example.com/webhook/…/picwish',
+			description:
+				'PicWish calls this URL when each task is done (sent as callback_url). The node then returns the created tasks at once, without waiting. Paste the Production URL of a PicWish Trigger node here.',
+		},
+		{
 			displayName: 'Mask Output Field',
 			name: 'maskBinaryPropertyName',
 			type: 'string',
 			default: 'mask',
-			description: 'Binary property that receives the black-and-white mask',
+			description: 'Binary property that receives masks (Remove Background, Clothing Segmentation)',
 		},
 		{
 			displayName: 'Max Requests per Second',
@@ -63,7 +158,7 @@ export const optionsField: INodeProperties = {
 			name: 'outputBinaryPropertyName',
 			type: 'string',
 			default: 'data',
-			description: 'Binary property that receives the cut-out image',
+			description: 'Binary property that receives the result (the cut-out, the enhanced photo, the document, …)',
 		},
 		{
 			displayName: 'Poll Interval (Ms)',
@@ -89,7 +184,7 @@ export const optionsField: INodeProperties = {
 			typeOptions: { minValue: 1 },
 			default: 60,
 			description:
-				'Async and Get Task: how long to wait for a task to finish before the item fails with a timeout error naming the task ID',
+				'Async and Get Task: how long to wait for a task to finish before the item fails with a timeout error naming the task ID. Default 60 (120 for Generate Background and Extract Text).',
 		},
 		{
 			displayName: 'Wait for Completion',

@@ -5,20 +5,18 @@
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { NodeOperationError } from 'n8n-workflow';
+
+import { runGetTask, runOperation } from '../engine/task';
+import type { OperationSpec } from '../engine/spec';
 import { mapWithConcurrency } from '../helpers/concurrency';
 import { asNodeError, errorItemJson } from '../helpers/errors';
-import type { Operation } from '../helpers/interfaces';
 import { readOptions } from '../helpers/options';
 import type { Transport } from '../transport';
 import { resolveApiHost } from '../transport/apiHost';
 import { pacerFor } from '../transport/pacer';
-import * as getTask from './getTask.operation';
-import * as removeBackground from './removeBackground.operation';
-
-const operations: Record<Operation, typeof removeBackground.execute> = {
-	removeBackground: removeBackground.execute,
-	getTask: getTask.execute,
-};
+import { GET_TASK } from './getTask.operation';
+import { operationSpec } from './operations';
 
 /** Items in flight: enough to keep the QPS busy while others wait for PicWish, few enough to bound memory. */
 export function concurrencyFor(maxRequestsPerSecond: number): number {
@@ -28,9 +26,17 @@ export function concurrencyFor(maxRequestsPerSecond: number): number {
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length === 0) return [[]];
-	const operation = this.getNodeParameter('operation', 0) as Operation;
-	const execute = operations[operation];
 	const node = this.getNode();
+	const operation = String(this.getNodeParameter('operation', 0, 'removeBackground') ?? 'removeBackground');
+	const isGetTask = operation === GET_TASK;
+	const taskType = isGetTask ? String(this.getNodeParameter('taskType', 0, 'removeBackground') ?? 'removeBackground') : operation;
+	const spec: OperationSpec | undefined = operationSpec(taskType);
+	if (!spec) {
+		throw new NodeOperationError(node, `Unknown PicWish operation "${taskType}"`, {
+			description: 'Pick an operation from the list; this workflow may come from a newer version of the node.',
+		});
+	}
+	const execute = isGetTask ? runGetTask : runOperation;
 	const continueOnFail = this.continueOnFail();
 
 	// Rate limit, retries and timeouts belong to the key and the run, so they come from the first item.
@@ -46,7 +52,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const outcomes = await mapWithConcurrency(
 		items.length,
 		concurrencyFor(runOptions.maxRequestsPerSecond),
-		async (itemIndex) => await execute.call(this, itemIndex, transport),
+		async (itemIndex) => await execute.call(this, spec, itemIndex, transport),
 		!continueOnFail,
 	);
 
@@ -55,7 +61,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const outcome = outcomes[itemIndex];
 		if (outcome === undefined) continue;
 		if (outcome.ok) {
-			returnData.push(outcome.value);
+			returnData.push(...outcome.value);
 			continue;
 		}
 		const error = asNodeError(node, outcome.error, itemIndex);

@@ -18,15 +18,15 @@ interface StateText {
 	description: string;
 }
 
-/** Failed task states (`data.state < 0`), as the vendor's document defines them. */
+/** Failed task states (`data.state < 0`), as the vendor documents them (-4 and -6: document tasks). */
 export const FAILED_STATES: Record<number, StateText> = {
 	[-1]: {
-		message: 'PicWish could not find a subject to cut out (state -1)',
+		message: 'PicWish reported the task as failed (state -1)',
 		description:
-			'Try another Segmentation Type (Person, Object or Stamp) or a photo where the subject stands out from the background.',
+			'PicWish gives no reason for this state. Run the item again; for background removal, another Segmentation Type or a photo where the subject stands out may help. If it keeps failing, contact PicWish support with the task ID.',
 	},
 	[-2]: {
-		message: 'PicWish removed the background but could not store the result (state -2)',
+		message: 'PicWish finished the task but could not store the result (state -2)',
 		description: 'This is a temporary problem on PicWish\'s side. Run the item again.',
 	},
 	[-3]: {
@@ -34,42 +34,58 @@ export const FAILED_STATES: Record<number, StateText> = {
 		description:
 			'Check that the Image URL is public (no login, no expired signature) and reachable from the internet.',
 	},
+	[-4]: {
+		message: 'PicWish could not submit the task (state -4)',
+		description: 'Run the item again; if it keeps failing, contact PicWish support with the task ID.',
+	},
 	[-5]: {
 		message: 'The image at the URL is larger than 15 MB (state -5)',
 		description: 'Use an image of 15 MB or less, e.g. a compressed JPG.',
 	},
+	[-6]: {
+		message: 'PicWish could not open the document: wrong or missing password (state -6)',
+		description: 'Set the document\'s password in the "Password" field.',
+	},
 	[-7]: {
 		message: 'PicWish says the image is not a valid image file (state -7)',
 		description:
-			'The file may be corrupt or in an unsupported format. Use JPG, PNG, WEBP, BMP or TIFF (no GIF), at most 4096×4096 px.',
+			'The file may be corrupt or in a format this operation does not accept. Use JPG, PNG, WEBP, BMP or TIFF (no GIF), within the operation\'s size limits.',
 	},
 	[-8]: {
 		message: 'PicWish timed out processing the image (state -8)',
-		description:
-			'Processing is limited to 30 seconds. Run the item again, or use a smaller image.',
+		description: 'Processing is limited to 30 seconds. Run the item again, or use a smaller image.',
 	},
 };
 
 /** States a new task may fix: the work failed on PicWish's side, not because of the image. */
 export const RETRYABLE_STATES = new Set([-2, -8]);
 
-export function failedStateInfo(state: number, taskId?: string): FailureInfo {
+/** Words that restate a failed state without adding to it. */
+const EMPTY_DETAIL = /^(fail(ed|ure)?|error|complete[d]?|success|done|-?\d+)$/i;
+
+/** `state_detail` where it says more than the state itself: "PicWish says: ...". */
+export function stateDetailText(detail: unknown): string {
+	const text = typeof detail === 'string' ? detail.trim().slice(0, 200) : '';
+	return text && !EMPTY_DETAIL.test(text) ? `PicWish says: "${text}". ` : '';
+}
+
+export function failedStateInfo(state: number, taskId?: string, stateDetail?: unknown): FailureInfo {
 	const text = FAILED_STATES[state] ?? {
 		message: `PicWish reported the task as failed (state ${state})`,
 		description: 'Run the item again; if it keeps failing, contact PicWish support with the task ID.',
 	};
-	return { ...text, state, taskId };
+	return { message: text.message, description: `${stateDetailText(stateDetail)}${text.description}`, state, taskId };
 }
 
 const HTTP_TEXT: Record<number, StateText> = {
 	400: {
 		message: 'PicWish rejected the request parameters (HTTP 400)',
-		description: 'Check the node\'s fields (segmentation type, output, format, background colour).',
+		description: 'Check the node\'s fields for this operation.',
 	},
 	401: {
 		message: 'PicWish rejected the API key (HTTP 401)',
 		description:
-			'The key is wrong, or background removal is not enabled for your PicWish account. Check the PicWish API credential (key and region).',
+			'The key is wrong, or this PicWish service is not enabled for your account. Check the PicWish API credential (key and region).',
 	},
 	403: {
 		message: 'PicWish refused the request (HTTP 403)',
@@ -78,11 +94,11 @@ const HTTP_TEXT: Record<number, StateText> = {
 	404: {
 		message: 'PicWish did not find that (HTTP 404)',
 		description:
-			'The task ID is wrong or the task has expired, or the credential\'s base URL is wrong.',
+			'The task ID is wrong, the task has expired or belongs to another operation ("Task Made By"), or the credential\'s base URL is wrong.',
 	},
 	413: {
-		message: 'The image is larger than PicWish accepts (HTTP 413)',
-		description: 'PicWish accepts files of at most 15 MB. Use a smaller or compressed image.',
+		message: 'The file is larger than PicWish accepts (HTTP 413)',
+		description: 'Use a smaller or compressed file within the operation\'s size limit (15 MB for most).',
 	},
 	429: {
 		message: 'PicWish kept answering "too many requests" (HTTP 429)',
@@ -91,16 +107,39 @@ const HTTP_TEXT: Record<number, StateText> = {
 	},
 };
 
-export function httpFailureInfo(statusCode: number, apiMessage?: string, taskId?: string): FailureInfo {
-	const text = HTTP_TEXT[statusCode] ?? {
-		message: `PicWish answered with an error (HTTP ${statusCode})`,
+export interface HttpFailure {
+	status: number;
+	/** Where the code came from: the HTTP status line or the JSON `status`. */
+	source?: 'http' | 'json';
+	apiMessage?: string;
+	/** The start of a non-JSON answer (e.g. a proxy's HTML error page). */
+	page?: string;
+}
+
+export function httpFailureInfo(failure: HttpFailure | number, apiMessage?: string, taskId?: string): FailureInfo {
+	const { status, source = 'http', page, apiMessage: said = apiMessage } =
+		typeof failure === 'number' ? { status: failure } : failure;
+	const label = source === 'json' ? `status ${status} in the JSON answer` : `HTTP ${status}`;
+	let text = HTTP_TEXT[status];
+	if (status < 300 || (status >= 300 && status < 400)) {
+		text = {
+			message: `PicWish sent an answer that is not a task (${label})`,
+			description:
+				status >= 300
+					? 'The API answered with a redirect, which the node does not follow (the API key must not travel elsewhere). Check the credential\'s region or base URL.'
+					: 'Check that the credential\'s base URL points at the PicWish API, not a web page or proxy login.',
+		};
+	}
+	text ??= {
+		message: `PicWish answered with an error (HTTP ${status})`,
 		description:
-			statusCode >= 500
-				? 'PicWish had a server problem and retries did not help. Try again later; if it persists, contact PicWish support.'
+			status >= 500
+				? 'PicWish (or a proxy in front of it) had a server problem and retries did not help. Try again later; if it persists, contact PicWish support.'
 				: 'Check the node\'s fields and the credential.',
 	};
-	const detail = apiMessage ? ` PicWish said: "${apiMessage}".` : '';
-	return { message: text.message, description: `${text.description}${detail}`, httpCode: statusCode, taskId };
+	const message = text.message.replace(`(HTTP ${status})`, `(${label})`);
+	const detail = said ? ` PicWish said: "${said}".` : page ? ` The answer was not JSON but a page beginning: "${page}".` : '';
+	return { message, description: `${text.description}${detail}`, httpCode: status, taskId };
 }
 
 /**

@@ -4,6 +4,9 @@
  */
 
 export type ImageKind = 'jpg' | 'png' | 'webp' | 'bmp' | 'tiff' | 'gif';
+/** Documents OCR reads and writes: PDF, Office (OOXML is a ZIP, old Office an OLE container), text. */
+export type DocumentKind = 'pdf' | 'zip' | 'ole';
+export type FileKind = ImageKind | DocumentKind;
 
 export interface ImageInfo {
 	kind: ImageKind;
@@ -26,6 +29,16 @@ const MIME: Record<ImageKind, string> = {
 
 export function mimeTypeOf(kind: ImageKind): string {
 	return MIME[kind];
+}
+
+/** Images by their magic bytes, then PDF, ZIP (docx/xlsx/pptx, archives) and OLE (doc/xls/ppt). */
+export function sniffFileKind(bytes: Buffer): FileKind | undefined {
+	const image = sniffImageKind(bytes);
+	if (image) return image;
+	if (ascii(bytes, 0, 5) === '%PDF-') return 'pdf';
+	if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x50, 0x4b, 0x05, 0x06])) return 'zip';
+	if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return 'ole';
+	return undefined;
 }
 
 function startsWith(bytes: Buffer, signature: number[], offset = 0): boolean {

@@ -1,6 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-export type Operation = 'removeBackground' | 'getTask';
 export type InputSource = 'binary' | 'url';
 export type ProcessingMode = 'sync' | 'async';
 export type SegmentationType = 'auto' | 'person' | 'object' | 'stamp';
@@ -21,18 +20,21 @@ export interface PicWishOptions {
 	maxRequestsPerSecond: number;
 	maxRetries: number;
 	requestTimeoutSeconds: number;
+	/** PicWish calls this URL when the task ends; the node then returns the created task at once. */
+	callbackUrl?: string;
 }
 
-/** What a task looks like in the API's `data` object (snake_case, as the API sends it). */
+/**
+ * What a task looks like in the API's `data` object (snake_case, as the API sends it). Result fields
+ * (`image`, `mask`, `file`, `class_masks`, …) differ by endpoint and may be "", null or missing.
+ */
 export interface TaskData extends IDataObject {
 	task_id?: string;
 	state?: number;
+	state_detail?: string;
 	progress?: number;
-	image?: string;
-	mask?: string;
 	output_type?: number;
 	return_type?: number;
-	type?: string;
 }
 
 /** The API's JSON envelope: `{ status, message, data }`. */
@@ -49,8 +51,8 @@ export interface RawResponse {
 	body: Buffer;
 }
 
-/** A finished segmentation: the task data, plus the bytes when the API streamed them (return_type 3). */
+/** A task: its data, plus the picture's bytes when the API streamed them (return_type 3). */
 export interface TaskResult {
 	data: TaskData;
-	streamed?: { kind: 'image' | 'mask'; bytes: Buffer };
+	streamed?: Buffer;
 }

@@ -24,8 +24,10 @@ const NUMBER_LIMITS: Array<[keyof PicWishOptions, string, number]> = [
 ];
 
 export function readOptions(this: IExecuteFunctions, itemIndex: number): PicWishOptions {
-	const given = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const options = { ...DEFAULT_OPTIONS, ...given } as PicWishOptions;
+	const given = (this.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+	// Queue-mode workers may hand unset values as null: those take the default.
+	const set = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== null && value !== undefined));
+	const options = { ...DEFAULT_OPTIONS, ...set } as PicWishOptions;
 	for (const [key, label, minimum] of NUMBER_LIMITS) {
 		const value = Number(options[key]);
 		if (!Number.isFinite(value) || value < minimum) {
@@ -48,5 +50,6 @@ export function readOptions(this: IExecuteFunctions, itemIndex: number): PicWish
 			throw inputError(this.getNode(), `The option "${label}" is empty`, 'Enter a binary property name such as "data", or remove the option.', itemIndex);
 		}
 	}
+	options.callbackUrl = String(options.callbackUrl ?? '').trim() || undefined;
 	return options;
 }

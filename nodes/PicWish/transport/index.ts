@@ -6,12 +6,12 @@
 import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
-import { apiError } from '../helpers/errors';
+import { apiError, httpFailureInfo } from '../helpers/errors';
 import type { RawResponse } from '../helpers/interfaces';
+import { classifyAnswer } from './answers';
+import type { Accept, Verdict } from './answers';
 import type { Pacer } from './pacer';
-import { backoffDelay, isRetryableStatus, parseRetryAfter } from './retry';
-
-export const SEGMENTATION_PATH = '/api/tasks/visual/segmentation';
+import { backoffDelay, parseRetryAfter } from './retry';
 
 export interface Transport {
 	baseUrl: string;
@@ -25,7 +25,14 @@ export interface ApiCall {
 	path: string;
 	body?: Buffer;
 	contentType?: string;
+	/** `jsonOrImage` for a create call that asked for the picture's bytes (return_type 3). */
+	accept?: Accept;
+	/** Named in messages about this call. */
+	taskId?: string;
 }
+
+/** A successful answer: the JSON envelope, or the picture itself. */
+export type ApiAnswer = Extract<Verdict, { kind: 'ok' }>;
 
 function isCancelled(context: IExecuteFunctions): boolean {
 	return context.getExecutionCancelSignal?.()?.aborted === true;
@@ -44,18 +51,23 @@ export function networkReason(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-/** Sends one API call, waiting for a pacer slot before each attempt. Returns the last answer. */
+/**
+ * Sends one API call, waiting for a pacer slot before each attempt. 429 and 5xx — in the HTTP status
+ * or in the JSON `status`, or a proxy's error page — are retried and slow the pacer; anything else
+ * that is not a success throws the item's error. Returns the successful answer.
+ */
 export async function apiRequest(
 	this: IExecuteFunctions,
 	transport: Transport,
 	call: ApiCall,
 	itemIndex: number,
-): Promise<RawResponse> {
+): Promise<ApiAnswer> {
+	const accept = call.accept ?? 'json';
 	const options: IHttpRequestOptions = {
 		method: call.method,
 		url: `${transport.baseUrl}${call.path}`,
 		headers: {
-			Accept: 'application/json',
+			Accept: accept === 'json' ? 'application/json' : 'application/json, image/*',
 			...(call.contentType ? { 'Content-Type': call.contentType } : {}),
 		},
 		body: call.body,
@@ -89,6 +101,7 @@ export async function apiRequest(
 						description:
 							'Check the PicWish credential\'s region or base URL and the network of your n8n server. The request was tried ' +
 							`${attempt + 1} time(s).`,
+						taskId: call.taskId,
 					},
 					itemIndex,
 				);
@@ -97,11 +110,15 @@ export async function apiRequest(
 			continue;
 		}
 
-		if (!isRetryableStatus(response.statusCode) || attempt >= transport.maxRetries || isCancelled(this)) {
-			if (response.statusCode < 400) transport.pacer.reward();
-			return response;
+		const verdict = classifyAnswer(response, accept);
+		if (verdict.kind === 'ok') {
+			transport.pacer.reward();
+			return verdict;
 		}
-		if (response.statusCode === 429) {
+		if (verdict.kind === 'fail' || attempt >= transport.maxRetries || isCancelled(this)) {
+			throw apiError(this.getNode(), httpFailureInfo(verdict, undefined, call.taskId), itemIndex);
+		}
+		if (verdict.status === 429) {
 			const retryAfter = parseRetryAfter(response.headers['retry-after']);
 			transport.pacer.penalize(retryAfter ?? (attempt === 0 ? 0 : backoffDelay(attempt)));
 		} else {
