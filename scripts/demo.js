@@ -5,7 +5,11 @@
 //      fresh n8n user folder, the way the Community Nodes screen does;
 //   3. imports examples/remove-background-folder.json and runs it headless: read a folder of product
 //      photos -> PicWish "Remove Background" -> write the cut-outs;
-//   4. copies the cut-outs (and the photos they came from) to demo-output/ and prints a summary.
+//   4. copies the cut-outs (and the photos they came from) to demo-output/ and prints a summary;
+//   5. runs examples/product-photo-chain.json on the same photos (cut out → generated scene → enhance →
+//      compress) and writes the listing JPGs to demo-output/listing/ and the steps of the first photo
+//      side by side to demo-output/chain-steps.png. With a real key this costs credits (about 10 per
+//      photo), so it runs there only with PICWISH_DEMO_CHAIN=1.
 // Without PICWISH_API_KEY it talks to the project's local API simulator (no key, no network); with
 // PICWISH_API_KEY set it uses the real PicWish API (PICWISH_REGION=global|china, default global).
 // PICWISH_DEMO_PHOTOS=/some/folder uses your own photos instead of the generated samples.
@@ -18,7 +22,9 @@ require('./ensure-deps').ensureDeps();
 const { PNG } = require('pngjs');
 const { prepareN8n } = require('../test/e2e/harness');
 const { packOnce } = require('../test/e2e/world');
-const { folderExample } = require('../test/e2e/workflows');
+const { binaryBytes } = require('../test/e2e/world');
+const { folderExample, savedWorkflow } = require('../test/e2e/workflows');
+const { strip } = require('./pictures');
 const { startSimulator } = require('../simulator/server');
 const { makeSamples } = require('./make-samples');
 
@@ -92,6 +98,7 @@ async function main() {
 		console.log(`  seconds:      ${workflowSeconds} for the workflow run (n8n start-up included), ${seconds} in all`);
 		console.log(`  cut-outs in:  ${outputDir}  (originals in ${path.join(outputDir, 'originals')})`);
 		for (const item of failedItems) console.log(`  failed:       ${item.json.fileName ?? ''} ${item.json.error}`);
+		if (result.ok && (!realKey || process.env.PICWISH_DEMO_CHAIN === '1')) await runChain(n8n, photosDir, photos);
 		if (!result.ok) {
 			console.error(`\nThe workflow did not finish: ${result.error?.message ?? `exit code ${result.code}`}\n${result.stderr.slice(-2000)}`);
 			process.exitCode = 1;
@@ -102,6 +109,31 @@ async function main() {
 	} finally {
 		await n8n.cleanup();
 		await sim?.close();
+	}
+}
+
+/** The product-photo chain on the same photos: listing JPGs, and a picture of the first photo's steps. */
+async function runChain(n8n, photosDir, photos) {
+	const listingDir = path.join(n8n.filesDir, 'listing');
+	fs.mkdirSync(listingDir, { recursive: true });
+	log(`running the product-photo chain on ${photos.length} photos (cut out → generated scene → enhance → compress)…`);
+	const workflow = savedWorkflow('examples/product-photo-chain.json', { '/home/node/photos': photosDir, '/home/node/listing': listingDir }, 'picwishChain');
+	const chain = await n8n.run(workflow);
+	const written = fs.existsSync(listingDir) ? fs.readdirSync(listingDir).sort() : [];
+	fs.mkdirSync(path.join(outputDir, 'listing'), { recursive: true });
+	for (const name of written) fs.copyFileSync(path.join(listingDir, name), path.join(outputDir, 'listing', name));
+	console.log(`  chain:        ${written.length} listing JPGs from ${photos.length} photos in ${(chain.durationMs / 1000).toFixed(1)} s (${path.join(outputDir, 'listing')})`);
+	if (!chain.ok) {
+		console.error(`\nThe chain workflow did not finish: ${chain.failure}`);
+		process.exitCode = 1;
+		return;
+	}
+	const first = (name) => chain.outputs(name).main[0]?.binary?.data;
+	const steps = ['Remove background', 'Generate background', 'Enhance', 'Compress to JPG'].map(first);
+	if (steps.every(Boolean)) {
+		const target = path.join(outputDir, 'chain-steps.png');
+		strip([path.join(photosDir, photos[0]), ...steps.map((binary) => binaryBytes(n8n, binary))], target, { height: 240 });
+		console.log(`  chain steps:  ${target}`);
 	}
 }
 

@@ -14,13 +14,12 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 require('./ensure-deps').ensureDeps();
 
-const { PNG } = require('pngjs');
-const jpeg = require('jpeg-js');
 const { prepareN8n } = require('../test/e2e/harness');
 const { packOnce } = require('../test/e2e/world');
 const { folderExample } = require('../test/e2e/workflows');
 const { startSimulator } = require('../simulator/server');
 const { makeSamples } = require('./make-samples');
+const { strip } = require('./pictures');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const outDir = path.join(root, 'docs', 'images');
@@ -38,37 +37,6 @@ function ensureChromium() {
 		execFileSync('apt-get', ['update'], { stdio: 'inherit' });
 		execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit' });
 	}
-}
-
-function decode(file) {
-	const bytes = fs.readFileSync(file);
-	return bytes[0] === 0x89 ? PNG.sync.read(bytes) : jpeg.decode(bytes, { useTArray: true });
-}
-
-/** The photo and its cut-out side by side; the cut-out over a checkerboard so transparency shows. */
-function beforeAfter(photoFile, cutoutFile, target) {
-	const photo = decode(photoFile);
-	const cutout = decode(cutoutFile);
-	const gap = 16;
-	const width = photo.width + gap + cutout.width;
-	const height = Math.max(photo.height, cutout.height);
-	const out = new PNG({ width, height });
-	out.data.fill(255);
-	const put = (image, offsetX, checker) => {
-		for (let y = 0; y < image.height; y++) {
-			for (let x = 0; x < image.width; x++) {
-				const from = (y * image.width + x) * 4;
-				const to = (y * width + x + offsetX) * 4;
-				const alpha = image.data[from + 3] / 255;
-				const back = checker && ((x >> 4) + (y >> 4)) % 2 === 0 ? 204 : 255;
-				for (let c = 0; c < 3; c++) out.data[to + c] = Math.round(image.data[from + c] * alpha + back * (1 - alpha));
-				out.data[to + 3] = 255;
-			}
-		}
-	};
-	put(photo, 0, false);
-	put(cutout, photo.width + gap, true);
-	fs.writeFileSync(target, PNG.sync.write(out));
 }
 
 async function step(label, action) {
@@ -169,7 +137,7 @@ async function main() {
 
 		const first = fs.readdirSync(photosDir).sort()[0];
 		const cutout = path.join(cutoutsDir, first.replace(/\.\w+$/, '.png'));
-		if (!(await step('before/after', async () => beforeAfter(path.join(photosDir, first), cutout, path.join(outDir, 'before-after.png'))))) failures++;
+		if (!(await step('before/after', async () => strip([path.join(photosDir, first), cutout], path.join(outDir, 'before-after.png'))))) failures++;
 	} finally {
 		await browser?.close();
 		await server?.stop();

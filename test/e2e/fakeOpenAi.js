@@ -1,11 +1,11 @@
 // A scripted stand-in for an OpenAI-compatible chat model, so that a real n8n AI Agent can call our
-// node as a tool without a real model or network. First answer: call the first tool offered, with the
-// arguments the test gives. Second answer (once a tool result is in the conversation): a final text
+// node as a tool without a real model or network. First answer: call the tool whose description
+// matches `pickTool` (the first tool when none is given), with the arguments the test gives. Second answer (once a tool result is in the conversation): a final text
 // that quotes the tool's result. It records every request, so the test can read the tool schema n8n
 // derived from our node and what the tool returned.
 const http = require('node:http');
 
-async function startFakeOpenAi({ toolArguments }) {
+async function startFakeOpenAi({ toolArguments, pickTool }) {
 	const requests = [];
 	const server = http.createServer((req, res) => {
 		let body = '';
@@ -18,7 +18,8 @@ async function startFakeOpenAi({ toolArguments }) {
 			const request = JSON.parse(body || '{}');
 			requests.push(request);
 			const toolResult = (request.messages ?? []).filter((message) => message.role === 'tool').at(-1);
-			const tool = request.tools?.[0]?.function;
+			const offered = (request.tools ?? []).map((entry) => entry.function);
+			const tool = pickTool ? offered.find((candidate) => pickTool.test(candidate.description ?? '')) : offered[0];
 			const message = toolResult
 				? { role: 'assistant', content: `Done. The tool answered: ${typeof toolResult.content === 'string' ? toolResult.content : JSON.stringify(toolResult.content)}` }
 				: {

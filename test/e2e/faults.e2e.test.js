@@ -79,7 +79,7 @@ describe(`n8n ${VERSION}: fault matrix`, () => {
 		const { succeeded, failed } = await runBatch(world, dir);
 		expect(succeeded).toEqual(['good-1.jpg', 'good-2-sim-500.jpg']);
 		const expectations = {
-			'state-sim-state-1.jpg': [-1, /could not find a subject/],
+			'state-sim-state-1.jpg': [-1, /PicWish reported the task as failed/],
 			'state-sim-state-2.jpg': [-2, /could not store the result/],
 			'state-sim-state-3.jpg': [-3, /could not download the image/],
 			'state-sim-state-5.jpg': [-5, /larger than 15 MB/],
@@ -114,13 +114,13 @@ describe(`n8n ${VERSION}: fault matrix`, () => {
 
 	it('a task slower than the timeout fails with its task ID', async () => {
 		const dir = folder(world, 'slow');
-		writeFixtures(dir, sample, [['good', 'quick.jpg'], ['state', 'slow-sim-slow-6000.jpg']]);
+		writeFixtures(dir, sample, [['good', 'quick.jpg'], ['state', 'slow-sim-slow-30000.jpg']]);
 		const { succeeded, failed } = await runBatch(world, dir, {
 			processingMode: 'async',
 			options: { timeoutSeconds: 2, pollIntervalMs: 400 },
 		});
 		expect(succeeded).toEqual(['quick.jpg']);
-		expect(failed['slow-sim-slow-6000.jpg'].error).toMatch(/task [\w-]+ was not finished after 2 s/);
+		expect(failed['slow-sim-slow-30000.jpg'].error).toMatch(/task [\w-]+ was not finished after 2 s/);
 	});
 
 	it('result links: \\u0026 is repaired, an expired link is a clear error', async () => {

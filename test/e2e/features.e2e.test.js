@@ -12,6 +12,12 @@ const { chain, manualTrigger, node, picwish, readFiles, PICWISH_TYPE } = require
 
 const VERSION = process.env.PICWISH_E2E_FEATURES_VERSION || '2.41.1';
 
+/** Width and height of a PNG or JPG. */
+function pictureSize(bytes) {
+	const { width, height } = bytes[0] === 0x89 ? PNG.sync.read(bytes) : jpeg.decode(bytes, { useTArray: true });
+	return { width, height };
+}
+
 async function download(url) {
 	const response = await fetch(url);
 	return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
@@ -169,6 +175,58 @@ describe(`n8n ${VERSION}: features`, () => {
 		}
 	});
 
+	it('an AI Agent picks the right one of two PicWish tools from their descriptions: "upscale" → Enhance', async () => {
+		const { n8n, sim } = world;
+		await sim.reset();
+		const photoUrl = `${sim.storageUrl}/samples/${world.photos()[0]}`;
+		const model = await startFakeOpenAi({ toolArguments: { imageUrl: photoUrl }, pickTool: /upscale/i });
+		try {
+			await n8n.importCredentials([{ id: 'fakeopenai', name: 'Scripted model', type: 'openAiApi', data: { apiKey: 'not-a-real-key', url: model.url } }]);
+			const tool = (name, operation) => {
+				const made = picwish(name, {
+					operation,
+					inputSource: 'url',
+					imageUrl: "={{ $fromAI('imageUrl', 'Public http(s) URL of the photo', 'string') }}",
+					returnType: 'url',
+				});
+				made.type = `${PICWISH_TYPE}Tool`;
+				return made;
+			};
+			const agent = node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 3.1, { promptType: 'define', text: `Upscale ${photoUrl} for the shop.`, options: {} });
+			const chatModel = node('Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, { model: { __rl: true, mode: 'id', value: 'scripted' }, options: {} }, { credentials: { openAiApi: { id: 'fakeopenai', name: 'Scripted model' } } });
+			const start = manualTrigger();
+			const result = await n8n.run({
+				id: 'aiagenttwotools',
+				name: 'agent with two PicWish tools',
+				nodes: [start, agent, chatModel, tool('Cut out', 'removeBackground'), tool('Upscale', 'enhance')],
+				connections: {
+					[start.name]: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+					Model: { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+					'Cut out': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+					Upscale: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+				},
+				settings: { executionOrder: 'v1' },
+				active: false,
+			});
+			expect(result.ok).toBe(true);
+			// Two tools offered, each described by its operation's action.
+			const offered = model.requests[0].tools.map((entry) => entry.function.description).sort();
+			expect(offered).toEqual([expect.stringMatching(/background/i), expect.stringMatching(/upscale/i)].sort((a, b) => String(a).localeCompare(String(b))));
+			const stats = sim.stats();
+			expect(stats.byEndpoint['visual/scale'].creates).toBe(1);
+			expect(stats.byEndpoint['visual/segmentation']?.creates ?? 0).toBe(0);
+			const answer = String(result.outputs('AI Agent').main[0].json.output);
+			const link = /https?:\/\/127\.0\.0\.1:\d+\/[^"\s\\]+/.exec(answer.replace(sim.apiUrl, ''))?.[0];
+			expect(link?.startsWith(sim.storageUrl)).toBe(true);
+			const { status, bytes } = await download(link.replace(/&amp;/g, '&'));
+			expect(status).toBe(200);
+			const original = (await download(photoUrl)).bytes;
+			expect(pictureSize(bytes).width).toBeGreaterThan(pictureSize(original).width);
+		} finally {
+			await model.close();
+		}
+	});
+
 	it('the editor: the credential Test button passes with the right key and fails clearly with a wrong one; the AI-tool variant exists', async () => {
 		const { n8n, sim } = world;
 		const server = await n8n.startServer();
@@ -179,6 +237,14 @@ describe(`n8n ${VERSION}: features`, () => {
 			const bad = await server.testCredential({ ...CREDENTIALS.wrongKey, type: 'picWishApi', data: { apiKey: 'wrong', region: 'custom', baseUrl: sim.apiUrl } });
 			expect(bad.status).toBe('Error');
 			expect(bad.message).toMatch(/rejected this API key \(HTTP 401\)/);
+			// Answers a working key never gets fail the test too: an HTML page, a server error.
+			sim.configure({ credentialTestAnswer: 'html' });
+			const html = await server.testCredential({ ...CREDENTIALS.sim, type: 'picWishApi', data: { apiKey: 'sim-key', region: 'custom', baseUrl: sim.apiUrl } });
+			expect(html).toMatchObject({ status: 'Error', message: expect.stringMatching(/did not answer like the PicWish API/) });
+			sim.configure({ credentialTestAnswer: '500' });
+			const failing = await server.testCredential({ ...CREDENTIALS.sim, type: 'picWishApi', data: { apiKey: 'sim-key', region: 'custom', baseUrl: sim.apiUrl } });
+			expect(failing).toMatchObject({ status: 'Error', message: expect.stringMatching(/server error \(HTTP 500\)/) });
+			sim.configure({ credentialTestAnswer: 'normal' });
 			// usableAsTool: n8n derives an AI-tool node type from ours, offered to AI Agents.
 			const types = await (await fetch(`${server.url}/types/nodes.json`, { headers: { cookie: server.cookie } })).json();
 			const tool = types.find((type) => type.name === 'n8n-nodes-picwish.picWishTool');

@@ -54,15 +54,18 @@ function picwish(name, parameters = {}, { credential = { id: 'sim', name: 'PicWi
 }
 
 /**
- * examples/remove-background-folder.json (what users import), with its folders pointed at ours:
- * the demo runs it headless and the screenshot script opens it in the editor.
+ * A saved workflow file (an example users import, or one saved by an older version of the node),
+ * with its folders pointed at ours: `folders` maps e.g. '/home/node/photos' to a test folder.
  */
+function savedWorkflow(file, folders, id) {
+	let text = fs.readFileSync(path.resolve(__dirname, '../..', file), 'utf8');
+	for (const [from, to] of Object.entries(folders)) text = text.replaceAll(from, to);
+	return { ...JSON.parse(text), id };
+}
+
+/** examples/remove-background-folder.json: the demo runs it headless, the screenshot script opens it. */
 function folderExample(photosDir, cutoutsDir) {
-	const text = fs
-		.readFileSync(path.join(__dirname, '../../examples/remove-background-folder.json'), 'utf8')
-		.replaceAll('/home/node/photos', photosDir)
-		.replaceAll('/home/node/cutouts', cutoutsDir);
-	return { ...JSON.parse(text), id: 'picwishDemo' };
+	return savedWorkflow('examples/remove-background-folder.json', { '/home/node/photos': photosDir, '/home/node/cutouts': cutoutsDir }, 'picwishDemo');
 }
 
 /**
@@ -95,4 +98,4 @@ function chain(name, nodes, { errorBranches = [] } = {}) {
 	};
 }
 
-module.exports = { node, manualTrigger, readFiles, writeFiles, noOp, picwish, chain, folderExample, PICWISH_TYPE };
+module.exports = { node, manualTrigger, readFiles, writeFiles, noOp, picwish, chain, folderExample, savedWorkflow, PICWISH_TYPE };

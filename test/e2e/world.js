@@ -33,8 +33,9 @@ const CREDENTIALS = {
 	unreachable: { id: 'unreachable', name: 'PicWish unreachable' },
 };
 
+/** The simulator answers like the live API (empty result fields, state_detail) unless a test says otherwise. */
 async function startWorld({ version, binaryDataMode = 'default', simulator = {} }) {
-	const sim = await startSimulator({ processingMs: 400, ...simulator });
+	const sim = await startSimulator({ processingMs: 400, liveApi: true, ...simulator });
 	const n8n = await prepareN8n({ version, tarball: packOnce(), binaryDataMode });
 	const dirs = {
 		photos: path.join(n8n.filesDir, 'photos'),
