@@ -12,9 +12,8 @@
 // in two binary-data modes: filesystem (n8n 2.x's default) and memory (`default`, only when set in 2.x).
 // Memory is also measured with photos of BENCH_LARGE_MB near PicWish's 15 MB limit.
 // Env: BENCH_IMAGES (200), BENCH_SMALL (50), BENCH_QPS (2), BENCH_PROCESSING_MS (1200), BENCH_SIZE
-// (photo edge in px, 640), BENCH_LARGE_MB (12), BENCH_WORKFLOWS (a,b,c,async; `none`: only
-// the memory rows), PICWISH_N8N_VERSION
-// (2.41.1), BENCH_SKIP_MEMORY=1.
+// (photo edge in px, 640), BENCH_LARGE_MB (12), BENCH_WORKFLOWS (a,b,c,async; `none`: only the memory
+// rows), PICWISH_N8N_VERSION (2.41.1), BENCH_SKIP_MEMORY=1.
 const fs = require('node:fs');
 const path = require('node:path');
 
