@@ -9,11 +9,11 @@
 //       the whole batch;
 // and prints wall time (first request to last result, taken from n8n's run data), images/s,
 // results, 429s, the ceiling (N-1)/QPS + latency, our ratios, and n8n's peak RSS for 50 and N images
-// in both binary-data modes (memory and filesystem).
+// in two binary-data modes: filesystem (n8n 2.x's default) and memory (`default`, only when set in 2.x).
 // Memory is also measured with photos of BENCH_LARGE_MB near PicWish's 15 MB limit.
 // Env: BENCH_IMAGES (200), BENCH_SMALL (50), BENCH_QPS (2), BENCH_PROCESSING_MS (1200), BENCH_SIZE
-// (photo edge in px, 640), BENCH_LARGE_MB (12), BENCH_WORKFLOWS (a,b,c,async), PICWISH_N8N_VERSION
-// (2.41.1), BENCH_SKIP_MEMORY=1.
+// (photo edge in px, 640), BENCH_LARGE_MB (12), BENCH_WORKFLOWS (a,b,c,async; `none`: only the memory
+// rows), PICWISH_N8N_VERSION (2.41.1), BENCH_SKIP_MEMORY=1.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -182,16 +182,24 @@ async function main() {
 		}
 
 		if (process.env.BENCH_SKIP_MEMORY !== '1') {
+			// n8n's binary data modes, labelled as users meet them (n8n-core's BinaryDataConfig): 2.x stores
+			// binary data on disk unless told otherwise (`filesystem`; `database` in queue mode); in memory
+			// (`default`) is 1.x's default and, in 2.x, only what N8N_DEFAULT_BINARY_DATA_MODE=default asks
+			// for (deprecated). prepareN8n() sets the variable explicitly for each world.
+			const MODE_LABELS = {
+				filesystem: 'filesystem (n8n 2.x default)',
+				default: 'memory (`default`: n8n 1.x default; 2.x only when set)',
+			};
 			// SMALL and N photos through our node; the N run of (a) above already is the memory-mode one.
 			const fewAndMany = async (mode, n8n, measuredN) => ({
-				mode,
+				mode: MODE_LABELS[mode],
 				photos: `${SIZE} px`,
 				small: await measure(`(a) ${mode} mode`, n8n, SMALL, ours(photosOf(n8n, SMALL)), OURS),
 				large: measuredN ?? (await measure(`(a) ${mode} mode`, n8n, N, ours(photosOf(n8n, N)), OURS)),
 			});
-			memory.push(await fewAndMany('memory (default)', memoryN8n, rows.find((row) => row.label.startsWith('(a)'))));
 			const fsN8n = await world('filesystem');
 			memory.push(await fewAndMany('filesystem', fsN8n));
+			memory.push(await fewAndMany('default', memoryN8n, rows.find((row) => row.label === '(a) PicWish node, defaults')));
 			// Photos near PicWish's 15 MB limit: what the node holds at once must follow concurrency only.
 			sim.configure({ lightResults: true });
 			for (const [n8n, mode] of [[fsN8n, 'filesystem'], [memoryN8n, 'default']]) {
@@ -203,7 +211,7 @@ async function main() {
 					runs.push(await measure(`(a) ${mode} mode, ${LARGE_MB} MB photos`, n8n, count, ours(dir), OURS));
 					fs.rmSync(dir, { recursive: true, force: true });
 				}
-				memory.push({ mode: mode === 'default' ? 'memory (default)' : mode, photos: `${LARGE_MB} MB`, small: runs[0], large: runs[1] });
+				memory.push({ mode: MODE_LABELS[mode], photos: `${LARGE_MB} MB`, small: runs[0], large: runs[1] });
 			}
 			sim.configure({ lightResults: false });
 		}
@@ -217,7 +225,7 @@ async function main() {
 	const c = rows.find((row) => row.label.startsWith('(c)'));
 	const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 	const lines = [];
-	lines.push(`PicWish benchmark: ${N} photos (${SIZE} px), simulator at ${QPS} requests/s per key, ${PROCESSING_MS} ms processing, n8n ${VERSION}`);
+	lines.push(`PicWish benchmark: ${N} photos (${SIZE} px), simulator at ${QPS} requests/s per key, ${PROCESSING_MS} ms processing, n8n ${VERSION}; workflows (a)-(c) with binary data in memory (N8N_DEFAULT_BINARY_DATA_MODE=default)`);
 	lines.push('');
 	lines.push('| workflow | wall time (s) | images/s | results | lost | 429s | API requests |');
 	lines.push('|---|---:|---:|---:|---:|---:|---:|');

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Installs the dev dependencies from the lockfile when they are missing or older than the lockfile,
 // so that `npm test` and `npm run demo` work on a fresh clone without a separate install step.
-// --ignore-scripts: nothing we use needs one, and n8n-workflow's optional native build (isolated-vm)
-// would fail on the machine's Node 20.
+// --ignore-scripts, as the project's .npmrc also sets for a plain `npm ci` / `npm install`: no dev
+// dependency needs an install script, and two fail (eslint-plugin-n8n-nodes-base's `npx only-allow
+// pnpm`; isolated-vm, via n8n-workflow, builds only on Node 24).
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');

@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// n8n's own gate, run locally: the rules of @n8n/scan-community-package (which are the rules of
-// `n8n-node lint`: @n8n/eslint-plugin-community-nodes + eslint-plugin-n8n-nodes-base) over
-//   1. the source (package.json, nodes/, credentials/) — as the scanner lints the attested source;
-//   2. the extracted `npm pack` tarball (compiled .js + package.json) — as it lints what users get,
-//      through the scanner's own analyzePackage().
+// n8n's own gates, run locally:
+//   1. `n8n-node lint` (@n8n/node-cli), n8n's lint command for community nodes, in strict mode with
+//      n8n's default eslint.config.mjs: every TypeScript file of the repository and package.json;
+//   2. the rules of @n8n/scan-community-package (@n8n/eslint-plugin-community-nodes +
+//      eslint-plugin-n8n-nodes-base) over the source (package.json, nodes/, credentials/), as the
+//      scanner lints the attested source;
+//   3. the same over the extracted `npm pack` tarball (compiled .js + package.json), as it lints what
+//      users get, through the scanner's own analyzePackage();
+// and 4. the GitHub Actions workflows (scripts/check-workflows.js: actionlint + publish/CI rules).
 // Any error or warning fails. Inline eslint-disable comments are ignored, as in the scanner.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +24,22 @@ import {
 } from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { checkWorkflows } = createRequire(import.meta.url)('./check-workflows.js');
+
+/** n8n-node lint exits non-zero on any eslint error; a warning is only printed, so count those too. */
+function n8nNodeLint() {
+	const result = spawnSync(path.join(root, 'node_modules', '.bin', 'n8n-node'), ['lint'], {
+		cwd: root,
+		encoding: 'utf8',
+	});
+	// eslint's colours (n8n-node forces them) stripped for logs.
+	const output = `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+	console.log(output.trim());
+	const warnings = /(\d+) warnings?\b/.exec(output);
+	const problems = result.status !== 0 ? 1 : Number(warnings?.[1] ?? 0);
+	console.log(`n8n-node lint: ${problems === 0 ? 'no problems' : `FAILED (exit code ${result.status})`}`);
+	return problems;
+}
 
 async function lint(cwd, patterns, label) {
 	const eslint = new ESLint({
@@ -48,7 +69,8 @@ function packToFolder() {
 	return { tmp, dir };
 }
 
-let problems = await lint(root, SOURCE_FILE_PATTERNS, 'source (nodes/, credentials/, package.json)');
+let problems = n8nNodeLint();
+problems += await lint(root, SOURCE_FILE_PATTERNS, 'source (nodes/, credentials/, package.json)');
 
 const { tmp, dir } = packToFolder();
 try {
@@ -67,6 +89,8 @@ try {
 } finally {
 	fs.rmSync(tmp, { recursive: true, force: true });
 }
+
+problems += await checkWorkflows();
 
 if (problems > 0) {
 	console.log(`lint: FAILED (${problems} problems)`);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every test the project has, in the order that fails fastest.
 //   1. install dev dependencies if needed, build dist/
-//   2. lint: n8n's community-node rules and the scanner's analyzePackage(), 0 errors and 0 warnings
+//   2. lint (scripts/lint.mjs): n8n-node lint, n8n's community-node rules and the scanner's
+//      analyzePackage(), the GitHub workflow files (actionlint); 0 errors and 0 warnings
 //   3. unit tests (jest + nock) and the simulator's tests
 //   4. end-to-end: the npm-pack tarball in a real n8n (2.x and 1.x) against the local simulator
 // Ends with one line "summary: N passed, N failed". PICWISH_SKIP_E2E=1 skips step 4 (quick loop).
@@ -49,7 +50,7 @@ function counted(ok) {
 
 ensureDeps();
 let ok = counted(step('build', process.execPath, ['scripts/build.js']));
-ok = counted(step('lint (n8n community-node rules + scan-community-package)', process.execPath, ['scripts/lint.mjs'])) && ok;
+ok = counted(step('lint (n8n-node lint, scan-community-package rules and analyzePackage, workflow files)', process.execPath, ['scripts/lint.mjs'])) && ok;
 ok = jest('unit and simulator tests', 'jest.config.js') && ok;
 if (process.env.PICWISH_SKIP_E2E === '1') {
 	console.log('\n=== end-to-end tests skipped (PICWISH_SKIP_E2E=1)');
