@@ -1,5 +1,5 @@
 /** A stand-in for one item's parameters (engine/spec.ts Params), for testing operation mappings. */
-import type { InputLimits, Params } from '../../nodes/PicWish/engine/spec';
+import type { Params } from '../../nodes/PicWish/engine/spec';
 import type { FilePart } from '../../nodes/PicWish/transport/multipart';
 
 export class FieldError extends Error {
@@ -21,7 +21,7 @@ export function fakeParams(values: Record<string, unknown> = {}, files: Record<s
 		fail(message: string, description: string): never {
 			throw new FieldError(message, description);
 		},
-		async binaryFile(propertyName: string, fieldLabel: string, _limits: InputLimits): Promise<FilePart> {
+		async binaryFile(propertyName: string, fieldLabel: string): Promise<FilePart> {
 			const file = files[propertyName];
 			if (!file) throw new FieldError(`no binary property "${propertyName}" (field "${fieldLabel}")`, '');
 			return file;

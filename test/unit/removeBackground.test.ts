@@ -1,8 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import nock from 'nock';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { PicWish } from '../../nodes/PicWish/PicWish.node';
 import { createContext, binaryItem } from '../support/executeContext';
@@ -359,19 +356,16 @@ describe('HTTP errors', () => {
 	});
 
 	it('retries a refused connection, then names the host and the reason', async () => {
-		// A real closed port on loopback: the connection is refused by the operating system.
-		const server = http.createServer();
-		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-		const { port } = server.address() as AddressInfo;
-		await new Promise((resolve) => server.close(resolve));
+		// A real refused connection: port 9 (discard) on loopback, where nothing listens on these machines.
+		const host = 'http://127.0.0.1:9';
 		nock.enableNetConnect('127.0.0.1');
 		const { context, requests } = createContext({
 			items: [binaryItem(jpg())],
-			credentials: { apiKey: 'k', region: 'custom', baseUrl: `http://127.0.0.1:${port}/` },
+			credentials: { apiKey: 'k', region: 'custom', baseUrl: `${host}/` },
 			parameters: params({ options: { maxRetries: 1, maxRequestsPerSecond: 50 } }),
 		});
 		await expect(node.execute.call(context)).rejects.toThrow(
-			new RegExp(`Could not reach PicWish at http://127.0.0.1:${port} \\(ECONNREFUSED\\) \\[item 0\\]`),
+			new RegExp(`Could not reach PicWish at ${host} \\(ECONNREFUSED\\) \\[item 0\\]`),
 		);
 		expect(requests).toHaveLength(2);
 		nock.disableNetConnect();
@@ -434,10 +428,10 @@ describe('batches', () => {
 			const name = parseMultipart(bodyBuffer(body), String(this.req.headers['content-type'])).image_file.fileName;
 			inFlight++;
 			peak = Math.max(peak, inFlight);
-			setTimeout(() => {
+			void sleep(delays[index]).then(() => {
 				inFlight--;
 				callback(null, [200, envelope({ task_id: String(name), state: 1, image: png().toString('base64') })]);
-			}, delays[index]);
+			});
 		});
 		const items = delays.map((_, index) => binaryItem(jpg(), `p${index}.jpg`));
 		const { context } = createContext({ items, parameters: params({ returnType: 'base64', options: { maxRequestsPerSecond: 20 } }) });

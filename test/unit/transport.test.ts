@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import { mapWithConcurrency } from '../../nodes/PicWish/helpers/concurrency';
 import { Pacer } from '../../nodes/PicWish/transport/pacer';
 import { backoffDelay, isRetryableStatus, parseRetryAfter } from '../../nodes/PicWish/transport/retry';
@@ -100,7 +102,7 @@ describe('concurrency', () => {
 		const outcomes = await mapWithConcurrency(20, 4, async (index) => {
 			running++;
 			peak = Math.max(peak, running);
-			await new Promise((resolve) => setTimeout(resolve, (20 - index) * 2));
+			await sleep((20 - index) * 2);
 			running--;
 			return index * 10;
 		});
@@ -115,7 +117,7 @@ describe('concurrency', () => {
 		const outcomes = await mapWithConcurrency(10, 2, async (index) => {
 			started.push(index);
 			if (index === 1) throw new Error('boom');
-			await new Promise((resolve) => setTimeout(resolve, 5));
+			await sleep(5);
 			return index;
 		}, true);
 		expect(outcomes[1]).toEqual({ ok: false, error: expect.any(Error) });
