@@ -68,7 +68,7 @@ export async function apiRequest(
 	};
 
 	for (let attempt = 0; ; attempt++) {
-		await transport.pacer.acquire();
+		const slot = await transport.pacer.acquire();
 		let response: RawResponse;
 		try {
 			const answer = (await this.helpers.httpRequestWithAuthentication.call(this, 'picWishApi', {
@@ -103,7 +103,8 @@ export async function apiRequest(
 		}
 		if (response.statusCode === 429) {
 			const retryAfter = parseRetryAfter(response.headers['retry-after']);
-			transport.pacer.penalize(retryAfter ?? (attempt === 0 ? 0 : backoffDelay(attempt)));
+			// The pacer owns the wait after a 429: rate cut, full jitter, retry budget.
+			transport.pacer.penalize(retryAfter, slot);
 		} else {
 			await sleep(backoffDelay(attempt + 1));
 		}
