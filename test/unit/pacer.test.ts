@@ -111,6 +111,24 @@ describe('pacer: telling its own 429s from contention (fake clock)', () => {
 		}
 	});
 
+	it('grants extra attempts to 429s only while other processes share the key', async () => {
+		const pacer = new Pacer(2, { random: seeded(7) });
+		const starts = await run(pacer, 3);
+		pacer.penalize(undefined, starts[2].slot);
+		expect(pacer.extraRetriesFor429()).toBe(0);
+		const lone = new Pacer(2, { random: seeded(8) });
+		const [first] = await run(lone, 1);
+		lone.penalize(undefined, first.slot);
+		// One refusal is not yet sustained contention.
+		expect(lone.extraRetriesFor429()).toBe(0);
+		await jest.advanceTimersByTimeAsync(2500);
+		const [later] = await run(lone, 1);
+		lone.penalize(undefined, later.slot);
+		expect(lone.extraRetriesFor429()).toBeGreaterThan(0);
+		await jest.advanceTimersByTimeAsync(61_000);
+		expect(lone.extraRetriesFor429()).toBe(0);
+	});
+
 	it('counts the 429s of requests that left before a cut only once', async () => {
 		const pacer = new Pacer(2, { random: seeded(3) });
 		const starts = await run(pacer, 2);

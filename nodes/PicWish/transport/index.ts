@@ -97,7 +97,9 @@ export async function apiRequest(
 			continue;
 		}
 
-		if (!isRetryableStatus(response.statusCode) || attempt >= transport.maxRetries || isCancelled(this)) {
+		// Under contention with other n8n processes, a 429 is a wait for a slot: the pacer grants more attempts.
+		const attempts = response.statusCode === 429 ? transport.maxRetries + transport.pacer.extraRetriesFor429() : transport.maxRetries;
+		if (!isRetryableStatus(response.statusCode) || attempt >= attempts || isCancelled(this)) {
 			if (response.statusCode < 400) transport.pacer.reward();
 			return response;
 		}

@@ -57,6 +57,14 @@ const BUDGET_TOKENS = 6;
 const BUDGET_EARN = 0.5;
 const MAX_BACKOFF_MS = 8000;
 const SLOTS_KEPT = 256;
+/**
+ * While other processes take the key's slots, a request may meet several 429s before its process
+ * finds its share: it gets this many attempts beyond Max Retries (each one waits for its slot).
+ */
+const CONTENTION_EXTRA_RETRIES = 6;
+const CONTENTION_MEMORY_MS = 60_000;
+/** Contention counts as sustained (worth the extra attempts) once it has lasted this long. */
+const CONTENTION_SUSTAINED_MS = 2000;
 /** How many of our last answers decide whether a 429 was a collision (the only one) or overload. */
 const OUTCOMES_KEPT = 4;
 const OVERLOAD_429S = 2;
@@ -116,6 +124,8 @@ export class Pacer {
 	private readonly slots = new Map<number, Slot>();
 	private nextSlotId = 1;
 	private readonly counters = { contention429s: 0, own429s: 0, cuts: 0, probes: 0 };
+	private lastContentionAt = Number.NEGATIVE_INFINITY;
+	private contentionSince = Number.NEGATIVE_INFINITY;
 
 	constructor(
 		private qps: number,
@@ -191,6 +201,8 @@ export class Pacer {
 
 		if (contention) {
 			this.counters.contention429s++;
+			if (now - this.lastContentionAt > CONTENTION_MEMORY_MS) this.contentionSince = now;
+			this.lastContentionAt = now;
 			// One cut per round: 429s of requests that left before the last cut, or at another
 			// stride, were answered to a rate we have already left.
 			// Below the full rate, a first 429 is a collision with another process's slots: moving to
@@ -219,6 +231,15 @@ export class Pacer {
 			wait += fullJitter(Math.min(MAX_BACKOFF_MS, this.gridMs() * this.stride * 2 ** Math.min(4, -this.budget)), this.random);
 		}
 		if (wait > 0) this.holdUntil = Math.max(this.holdUntil, now + wait);
+	}
+
+	/**
+	 * Extra attempts a 429 may take beyond Max Retries: some while other processes have been taking
+	 * the key's slots for a while (a 429 there is a wait for a slot, not a failure), none otherwise.
+	 */
+	extraRetriesFor429(): number {
+		const sustained = this.lastContentionAt - this.contentionSince >= CONTENTION_SUSTAINED_MS;
+		return sustained && this.now() - this.lastContentionAt <= CONTENTION_MEMORY_MS ? CONTENTION_EXTRA_RETRIES : 0;
 	}
 
 	/** A request went through: earn back budget and guard; after a calm spell, try for twice the rate. */
