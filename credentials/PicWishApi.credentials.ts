@@ -61,6 +61,15 @@ export class PicWishApi implements ICredentialType {
 			description: 'Address of a PicWish-compatible API, e.g. a proxy or a local simulator',
 			displayOptions: { show: { region: ['custom'] } },
 		},
+		{
+			displayName: 'N8n Processes Sharing This Key',
+			name: 'sharedProcesses',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
+			default: 1,
+			description:
+				'How many n8n processes send requests with this key at the same time, e.g. the number of workers in queue mode. Each process starts at its share of the rate limit. With 1, each starts at the full rate and finds its share from the rate-limit answers it gets.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = {

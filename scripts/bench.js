@@ -12,8 +12,8 @@
 // in two binary-data modes: filesystem (n8n 2.x's default) and memory (`default`, only when set in 2.x).
 // Memory is also measured with photos of BENCH_LARGE_MB near PicWish's 15 MB limit.
 // Env: BENCH_IMAGES (200), BENCH_SMALL (50), BENCH_QPS (2), BENCH_PROCESSING_MS (1200), BENCH_SIZE
-// (photo edge in px, 640), BENCH_LARGE_MB (12), BENCH_WORKFLOWS (a,b,c,async; `none`: only the memory
-// rows), PICWISH_N8N_VERSION (2.41.1), BENCH_SKIP_MEMORY=1.
+// (photo edge in px, 640), BENCH_LARGE_MB (12), BENCH_WORKFLOWS (a,b,c,async,queue; `none`: only the
+// memory rows), BENCH_QUEUE_CALLS (60), PICWISH_N8N_VERSION (2.41.1), BENCH_SKIP_MEMORY=1.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -25,6 +25,7 @@ const { packOnce } = require('../test/e2e/world');
 const { chain, manualTrigger, node, picwish, readFiles } = require('../test/e2e/workflows');
 const { startSimulator } = require('../simulator/server');
 const { makeSamples, makeLargeSamples } = require('./make-samples');
+const { benchQueue, queueTable } = require('./bench-queue');
 
 const N = Number(process.env.BENCH_IMAGES || 200);
 const SMALL = Number(process.env.BENCH_SMALL || 50);
@@ -101,6 +102,7 @@ async function main() {
 	const rows = [];
 	const memory = [];
 	let asyncRow;
+	let queueRows = [];
 	try {
 		async function world(binaryDataMode) {
 			const n8n = await prepareN8n({ version: VERSION, tarball, binaryDataMode });
@@ -149,7 +151,7 @@ async function main() {
 		const OURS = { apiNodes: ['PicWish'], resultNode: 'PicWish' };
 		const httpChain = (photosDir, nodes) => chain('bench http', [manualTrigger(), readFiles('Read photos', `${photosDir}/*`), ...nodes]);
 
-		const only = (process.env.BENCH_WORKFLOWS || 'a,b,c,async').split(',');
+		const only = (process.env.BENCH_WORKFLOWS || 'a,b,c,async,queue').split(',');
 		const memoryN8n = await world('default');
 		if (only.includes('a')) rows.push(await measure('(a) PicWish node, defaults', memoryN8n, N, ours(photosOf(memoryN8n, N)), OURS));
 		if (only.includes('b')) {
@@ -181,6 +183,8 @@ async function main() {
 			asyncRow = await measure(`(a) PicWish node, async (${SMALL} images)`, memoryN8n, SMALL, ours(photosOf(memoryN8n, SMALL), { processingMode: 'async' }), OURS);
 		}
 
+		// Queue mode (main + workers, Redis, Postgres): scripts/bench-queue.js.
+		if (only.includes('queue')) queueRows = await benchQueue({ tarball, version: VERSION, qps: QPS, processingMs: PROCESSING_MS, size: SIZE, calls: Number(process.env.BENCH_QUEUE_CALLS || 60), log });
 		if (process.env.BENCH_SKIP_MEMORY !== '1') {
 			// n8n's binary data modes, labelled as users meet them (n8n-core's BinaryDataConfig): 2.x stores
 			// binary data on disk unless told otherwise (`filesystem`; `database` in queue mode); in memory
@@ -256,6 +260,7 @@ async function main() {
 			lines.push(`| ${mode} | ${photos} | ratio | | | ${fmt(large.rss.peak / small.rss.peak, 2)} | ${fmt(large.rss.growth / Math.max(1, small.rss.growth), 2)} | ${fmt(large.peakRssMb / small.peakRssMb, 2)} |`);
 		}
 	}
+	if (queueRows.length > 0) lines.push('', queueTable(queueRows, { qps: QPS, processingMs: PROCESSING_MS }));
 	const report = lines.join('\n');
 	console.log(`\n${report}`);
 	fs.mkdirSync(path.join(root, '.bench'), { recursive: true });

@@ -125,7 +125,8 @@ async function prepareN8n({ version = '2.41.1', tarball, workDir, binaryDataMode
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_RESTRICT_FILE_ACCESS_TO: filesDir,
-		N8N_DEFAULT_BINARY_DATA_MODE: binaryDataMode,
+		// null: leave it to n8n (queue mode then keeps binary data in the database).
+		...(binaryDataMode === null ? {} : { N8N_DEFAULT_BINARY_DATA_MODE: binaryDataMode }),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_SECURE_COOKIE: 'false',
 		// `execute` prints the run data through n8n's logger at level info.
@@ -220,6 +221,51 @@ async function prepareN8n({ version = '2.41.1', tarball, workDir, binaryDataMode
 				outputs: (nodeName) => nodeOutputs(runData, nodeName),
 				stdout: result.stdout,
 				stderr: result.stderr,
+			};
+		},
+
+		/** Runs a CLI command to its end (import:*, publish:workflow, …): { code, stdout, stderr }. */
+		async command(args, options) {
+			return await cli(args, options);
+		},
+
+		/**
+		 * A long-running n8n process (`worker`, `webhook`) with its own task-broker port; its output
+		 * goes to a log file; cleanup() kills it like every other child.
+		 */
+		async spawnProcess(args, { env: extraEnv = {}, name = args[0] } = {}) {
+			const logFile = path.join(dir, `${name}-${crypto.randomBytes(3).toString('hex')}.log`);
+			const fd = fs.openSync(logFile, 'w');
+			const child = spawn(rt.node, [rt.n8n, ...args], {
+				env: { ...baseEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...extraEnv },
+				cwd: dir,
+				stdio: ['ignore', fd, fd],
+			});
+			fs.closeSync(fd);
+			children.add(child);
+			const log = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '');
+			return {
+				child,
+				log,
+				/** Resolves when the log shows `pattern`; rejects if the process exits first. */
+				async waitFor(pattern, timeoutMs = 180_000) {
+					const deadline = Date.now() + timeoutMs;
+					while (!pattern.test(log())) {
+						if (child.exitCode !== null) throw new Error(`n8n ${args.join(' ')} exited (${child.exitCode}):\n${log().slice(-3000)}`);
+						if (Date.now() > deadline) throw new Error(`n8n ${args.join(' ')} did not log ${pattern} in time:\n${log().slice(-3000)}`);
+						await new Promise((resolve) => setTimeout(resolve, 300));
+					}
+				},
+				async stop() {
+					if (child.exitCode === null && child.signalCode === null) {
+						child.kill('SIGTERM');
+						await new Promise((resolve) => {
+							const timer = setTimeout(() => { child.kill('SIGKILL'); resolve(); }, 15_000);
+							child.on('close', () => { clearTimeout(timer); resolve(); });
+						});
+					}
+					children.delete(child);
+				},
 			};
 		},
 

@@ -1,8 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../../nodes/PicWish/helpers/concurrency';
-import { Pacer } from '../../nodes/PicWish/transport/pacer';
-import { backoffDelay, isRetryableStatus, parseRetryAfter } from '../../nodes/PicWish/transport/retry';
+import { backoffDelay, fullJitter, isRetryableStatus, parseRetryAfter } from '../../nodes/PicWish/transport/retry';
 
 describe('retry policy', () => {
 	it('retries 429 and 5xx only', () => {
@@ -25,73 +24,12 @@ describe('retry policy', () => {
 		expect(backoffDelay(3, () => 1)).toBe(2000);
 		expect(backoffDelay(20, () => 1)).toBe(20000);
 	});
-});
 
-describe('pacer', () => {
-	it('never lets more than qps requests start within one window', async () => {
-		const pacer = new Pacer(20);
-		const starts: number[] = [];
-		await Promise.all(Array.from({ length: 50 }, async () => {
-			await pacer.acquire();
-			starts.push(Date.now());
-		}));
-		starts.sort((a, b) => a - b);
-		for (let index = 20; index < starts.length; index++) {
-			// The 21st start after any start must be at least one window (1 s + guard) later.
-			expect(starts[index] - starts[index - 20]).toBeGreaterThanOrEqual(1000);
-		}
-	});
-
-	it('serves callers in the order they asked', async () => {
-		const pacer = new Pacer(50);
-		const order: number[] = [];
-		await Promise.all([0, 1, 2, 3, 4, 5].map(async (n) => {
-			await pacer.acquire();
-			order.push(n);
-		}));
-		expect(order).toEqual([0, 1, 2, 3, 4, 5]);
-	});
-
-	it('holds everyone back for a Retry-After and widens its guard after a 429', async () => {
-		const pacer = new Pacer(50);
-		const before = pacer.windowMs;
-		pacer.penalize(300);
-		expect(pacer.windowMs).toBeGreaterThan(before);
-		const started = Date.now();
-		await pacer.acquire();
-		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-	});
-});
-
-describe('pacer timing (real clock)', () => {
-	async function startTimes(pacer: Pacer, count: number): Promise<number[]> {
-		const origin = Date.now();
-		const starts: number[] = [];
-		await Promise.all(Array.from({ length: count }, async () => {
-			await pacer.acquire();
-			starts.push(Date.now() - origin);
-		}));
-		return starts.sort((a, b) => a - b);
-	}
-
-	it('gives the first window after an idle spell a cold-start allowance, later windows only the guard', async () => {
-		const pacer = new Pacer(2);
-		const starts = await startTimes(pacer, 6);
-		// Starts 0 and 1 at once; 2 and 3 one window + guard + the cold-start allowance later;
-		// 4 and 5 one window + guard after those.
-		expect(starts[1]).toBeLessThan(50);
-		expect(starts[2]).toBeGreaterThanOrEqual(1100);
-		expect(starts[4] - starts[2]).toBeGreaterThanOrEqual(1000);
-		expect(starts[4] - starts[2]).toBeLessThan(1080);
-	}, 10_000);
-
-	it('recovers from a 429 within a few successful requests', () => {
-		const pacer = new Pacer(2);
-		const calm = pacer.windowMs;
-		pacer.penalize();
-		expect(pacer.windowMs).toBeGreaterThan(calm);
-		for (let index = 0; index < 5; index++) pacer.reward();
-		expect(pacer.windowMs).toBe(calm);
+	it('full jitter draws a wait anywhere in [0, cap], and none without a cap', () => {
+		expect(fullJitter(1000, () => 0)).toBe(0);
+		expect(fullJitter(1000, () => 0.5)).toBe(500);
+		expect(fullJitter(1000, () => 0.999)).toBe(999);
+		expect(fullJitter(0, () => 0.5)).toBe(0);
 	});
 });
 

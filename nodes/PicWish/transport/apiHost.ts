@@ -6,11 +6,14 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { API_HOSTS } from '../../../credentials/PicWishApi.credentials';
+import { shareKey } from './pacer';
 
 export interface ApiHost {
 	baseUrl: string;
 	/** Identifies the key (not its value) so that executions using one key share one pacer. */
 	keyId: string;
+	/** The credential's "n8n processes sharing this key": the pacer's starting share (1 = on its own). */
+	sharedProcesses: number;
 }
 
 export async function resolveApiHost(this: IExecuteFunctions): Promise<ApiHost> {
@@ -26,5 +29,11 @@ export async function resolveApiHost(this: IExecuteFunctions): Promise<ApiHost> 
 		);
 	}
 	const credentialId = this.getNode().credentials?.picWishApi?.id ?? 'default';
-	return { baseUrl, keyId: `${baseUrl}|${credentialId}` };
+	const keyId = `${baseUrl}|${credentialId}`;
+	// Saved before the field existed (undefined) or emptied (null, ''): one process.
+	const shared = Math.floor(Number(credentials.sharedProcesses ?? 1));
+	const sharedProcesses = Number.isFinite(shared) && shared >= 1 ? Math.min(shared, 100) : 1;
+	// pacerFor(keyId, qps) picks it up even where the caller does not pass it along.
+	shareKey(keyId, sharedProcesses);
+	return { baseUrl, keyId, sharedProcesses };
 }

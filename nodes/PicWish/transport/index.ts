@@ -80,7 +80,7 @@ export async function apiRequest(
 	};
 
 	for (let attempt = 0; ; attempt++) {
-		await transport.pacer.acquire();
+		const slot = await transport.pacer.acquire();
 		let response: RawResponse;
 		try {
 			const answer = (await this.helpers.httpRequestWithAuthentication.call(this, 'picWishApi', {
@@ -115,12 +115,16 @@ export async function apiRequest(
 			transport.pacer.reward();
 			return verdict;
 		}
-		if (verdict.kind === 'fail' || attempt >= transport.maxRetries || isCancelled(this)) {
+		// Under contention with other n8n processes, a 429 (HTTP or JSON) is a wait for a slot: the pacer
+		// grants more attempts.
+		const attempts = verdict.status === 429 ? transport.maxRetries + transport.pacer.extraRetriesFor429() : transport.maxRetries;
+		if (verdict.kind === 'fail' || attempt >= attempts || isCancelled(this)) {
 			throw apiError(this.getNode(), httpFailureInfo(verdict, undefined, call.taskId), itemIndex);
 		}
 		if (verdict.status === 429) {
 			const retryAfter = parseRetryAfter(response.headers['retry-after']);
-			transport.pacer.penalize(retryAfter ?? (attempt === 0 ? 0 : backoffDelay(attempt)));
+			// The pacer owns the wait after a 429: rate cut, full jitter, retry budget.
+			transport.pacer.penalize(retryAfter, slot);
 		} else {
 			await sleep(backoffDelay(attempt + 1));
 		}

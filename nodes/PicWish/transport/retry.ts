@@ -27,3 +27,8 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 	const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+
+/** Full jitter: a wait drawn uniformly from [0, capMs], so clients refused together come back apart. */
+export function fullJitter(capMs: number, random: () => number = Math.random): number {
+	return capMs > 0 ? Math.round(random() * capMs) : 0;
+}
