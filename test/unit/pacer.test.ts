@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import { Pacer, pacerFor, shareKey } from '../../nodes/PicWish/transport/pacer';
 
 /** A seeded stand-in for Math.random, so jitter is the same on every run. */
@@ -140,7 +142,7 @@ describe('pacer: telling its own 429s from contention (fake clock)', () => {
 
 	it('below the full rate a first collision moves its slot and keeps the rate; a second one cuts it', async () => {
 		const pacer = new Pacer(2, { sharedProcesses: 2, random: seeded(4) });
-		for (const _ of await run(pacer, 4)) pacer.reward();
+		for (let index = (await run(pacer, 4)).length; index > 0; index--) pacer.reward();
 		const [collided] = await run(pacer, 1);
 		pacer.penalize(undefined, collided.slot);
 		expect(pacer.currentRate).toBe(1);
@@ -218,13 +220,13 @@ describe('pacers of several processes sharing one key (fake clock, a rolling-sec
 					left--;
 					for (;;) {
 						const slot = await pacer.acquire();
-						await new Promise((resolve) => setTimeout(resolve, 5 + index * 3 + random() * 20));
+						await sleep(5 + index * 3 + random() * 20);
 						const now = Date.now();
 						sent++;
 						while (accepted.length > 0 && accepted[0] <= now - 1000) accepted.shift();
 						if (accepted.length < 2) {
 							accepted.push(now);
-							await new Promise((resolve) => setTimeout(resolve, 1200));
+							await sleep(1200);
 							pacer.reward();
 							break;
 						}
