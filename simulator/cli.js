@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run simulator -- --port 8787 --qps 2 --processing-ms 1200 --keys sim-key`
+// `npm run simulator -- --port 8787 --qps 2 --processing-ms 1200 --keys sim-key [--live]`
+// --live answers like the live API (empty result fields, state_detail).
 // Prints one JSON line {"apiUrl","storageUrl","controlUrl"} when listening; stops on SIGINT/SIGTERM.
 const { startSimulator } = require('./server');
 
@@ -17,6 +18,7 @@ async function main() {
 		processingMs: number(flag('processing-ms')),
 		apiKeys: flag('keys')?.split(','),
 		samplesDir: flag('samples'),
+		liveApi: process.argv.includes('--live') ? true : undefined,
 	});
 	process.stdout.write(`${JSON.stringify({ apiUrl: sim.apiUrl, storageUrl: sim.storageUrl, controlUrl: sim.controlUrl })}\n`);
 	const stop = async () => {

@@ -186,4 +186,4 @@ function removeBackground(input, options) {
 	return result;
 }
 
-module.exports = { sniff, dimensions, decode, synthesize, removeBackground };
+module.exports = { sniff, dimensions, decode, synthesize, segment, boundingBox, encodePng, removeBackground };

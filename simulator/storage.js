@@ -6,7 +6,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const MAX_OBJECTS = 600;
-const CONTENT_TYPES = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.bmp': 'image/bmp', '.tif': 'image/tiff', '.tiff': 'image/tiff', '.gif': 'image/gif' };
+const CONTENT_TYPES = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.bmp': 'image/bmp', '.tif': 'image/tiff', '.tiff': 'image/tiff', '.gif': 'image/gif',
+	'.pdf': 'application/pdf', '.txt': 'text/plain; charset=utf-8', '.zip': 'application/zip', '.doc': 'application/msword',
+	'.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+	'.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+	'.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation' };
 
 class Storage {
 	constructor(state) {
@@ -21,8 +25,8 @@ class Storage {
 	}
 
 	/** Stores bytes and returns a signed link; `expired` issues one that is already past its time. */
-	put(name, bytes, contentType, { expired = false, escapeAmpersand = false } = {}) {
-		const objectPath = `/tasks/output/segmentation/${name}`;
+	put(name, bytes, contentType, { folder = 'segmentation', expired = false, escapeAmpersand = false } = {}) {
+		const objectPath = `/tasks/output/${folder}/${name}`;
 		this.objects.set(objectPath, { bytes, contentType });
 		while (this.objects.size > MAX_OBJECTS) this.objects.delete(this.objects.keys().next().value);
 		const ttl = this.state.config.linkTtlMs;
