@@ -3,6 +3,7 @@ import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 
 import { PicWishTrigger } from '../../nodes/PicWishTrigger/PicWishTrigger.node';
 import { clearProcessMemory } from '../../nodes/PicWishTrigger/webhook/dedupe';
+import { ANSWER_WITHIN_MS } from '../../nodes/PicWishTrigger/webhook/handler';
 import { jpg, png } from '../support/images';
 import { createWebhookContext } from '../support/webhookContext';
 import type { WebhookCall, WebhookContextOptions } from '../support/webhookContext';
@@ -160,6 +161,21 @@ describe('PicWish Trigger: calls that start no run', () => {
 		const runs = [a, b].filter((outcome) => outcome.result.workflowData);
 		expect(runs).toHaveLength(1);
 		expect([a, b].map((outcome) => outcome.answer.body).find((body) => (body as IDataObject).ignored)).toBeDefined();
+	});
+});
+
+describe('PicWish Trigger: a slow read', () => {
+	it('answers 202 "received" after 2 s when the read waits, and still starts the run', async () => {
+		nock(API).get(`${PATH}/${ID}`).delay(ANSWER_WITHIN_MS + 500).reply(200, task({ state: 1, image: png().toString('base64') }));
+		const started = Date.now();
+		const made = createWebhookContext(envelope());
+		const running = trigger.webhook.call(made.context);
+		await new Promise((resolve) => setTimeout(resolve, ANSWER_WITHIN_MS + 200));
+		expect(made.answer).toEqual({ status: 202, body: { received: true, task_id: ID } });
+		const result = await running;
+		expect(Date.now() - started).toBeGreaterThanOrEqual(ANSWER_WITHIN_MS + 500);
+		expect(result.workflowData![0]).toHaveLength(1);
+		expect(made.answer.status).toBe(202);
 	});
 });
 

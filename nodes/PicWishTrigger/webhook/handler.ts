@@ -3,14 +3,16 @@
  * else happens without it), the task ID, the duplicate check, then one GET of the task with the
  * credential — the body's own result is never used. A finished task becomes an item on "Succeeded"
  * (its data and results, like the action node's), a failed one an item on "Failed". Everything else
- * is answered at once without a run:
+ * is answered without a run:
  *   401/403 no or wrong secret · 400 no task ID · 200 { received, ignored } for a duplicate, a task
  *   PicWish does not know (404) or one that is not finished.
+ * The caller gets its answer as soon as the task's state is known (before the download), or a 202
+ * after ANSWER_WITHIN_MS when the key's rate limit keeps the read waiting.
  * In queue mode this runs on the main (webhook) process: the GET and the result download happen
  * there, and binary results are stored through n8n's binary data manager for the workers.
  */
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { operationSpec } from '../../PicWish/actions/operations';
 import type { OperationSpec } from '../../PicWish/engine/spec';
@@ -74,39 +76,69 @@ function isUnknownTask(error: unknown): boolean {
 
 type Answer = { status: number; body: IDataObject };
 
-function answer(context: IWebhookFunctions, { status, body }: Answer, workflowData?: INodeExecutionData[][]): IWebhookResponseData {
-	// The answer is sent here, so that n8n adds nothing of the run to it (the task's links stay private).
-	context.getResponseObject().status(status).json(body);
-	return workflowData ? { workflowData, noWebhookResponse: true } : { noWebhookResponse: true };
+/**
+ * The caller waits at most this long. Reading the task normally takes well under a second, so the
+ * answer says what became of the call; when the key's rate limit keeps the read waiting (a batch
+ * whose creates use the same key), the call is answered 202 "received" and the work goes on.
+ */
+export const ANSWER_WITHIN_MS = 2000;
+
+/** Answers the HTTP call once: the first answer wins, later ones are dropped. */
+function replier(context: IWebhookFunctions) {
+	let sent = false;
+	return {
+		send({ status, body }: Answer): void {
+			if (sent) return;
+			sent = true;
+			// The answer is written here, so that n8n adds nothing of the run to it (the task's links stay private).
+			context.getResponseObject().status(status).json(body);
+		},
+	};
 }
 
+const NO_RUN: IWebhookResponseData = { noWebhookResponse: true };
+
 export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const reply = replier(this);
 	const query = (this.getQueryData() ?? {}) as IDataObject;
 	const secret = checkSecret(String(this.getNodeParameter('secret', '') ?? ''), query.secret);
-	if (!secret.ok) return answer(this, { status: secret.status, body: { received: false, error: secret.reason } });
+	if (!secret.ok) {
+		reply.send({ status: secret.status, body: { received: false, error: secret.reason } });
+		return NO_RUN;
+	}
 
 	const headers = this.getHeaderData();
 	const found = findTaskId(this.getBodyData(), query, String(headers['content-type'] ?? ''));
 	if (!found || !TASK_ID_PATTERN.test(found.taskId)) {
-		return answer(this, {
+		reply.send({
 			status: 400,
 			body: { received: false, error: found ? 'The task_id is not a PicWish task ID' : 'The call carries no task_id (JSON body, form field or query string)' },
 		});
+		return NO_RUN;
 	}
 	const { taskId } = found;
 
 	const taskType = String(this.getNodeParameter('taskType', 'removeBackground') ?? 'removeBackground');
 	const spec: OperationSpec | undefined = operationSpec(taskType);
 	if (!spec) {
-		return answer(this, { status: 500, body: { received: false, error: `The trigger's "Task Made By" (${taskType}) is not a PicWish operation` } });
+		reply.send({ status: 500, body: { received: false, error: `The trigger's "Task Made By" (${taskType}) is not a PicWish operation` } });
+		return NO_RUN;
 	}
 
 	const node = this.getNode();
 	const seen = new SeenTasks(this.getWorkflowStaticData('node'), `${this.getWorkflow().id ?? ''}:${node.id}`);
-	if (!seen.claim(taskId)) return answer(this, { status: 200, body: { received: true, task_id: taskId, ignored: 'duplicate: this task has started a run already' } });
+	if (!seen.claim(taskId)) {
+		reply.send({ status: 200, body: { received: true, task_id: taskId, ignored: 'duplicate: this task has started a run already' } });
+		return NO_RUN;
+	}
+	void sleep(ANSWER_WITHIN_MS).then(() => reply.send({ status: 202, body: { received: true, task_id: taskId } }));
 
 	const options = readTriggerOptions(this.getNodeParameter('options', {}) as IDataObject);
 	const returnType = String(this.getNodeParameter('returnType', 'binary') ?? 'binary') as ReturnType;
+	const failed = (error: unknown, state?: number): IWebhookResponseData => {
+		reply.send({ status: 200, body: { received: true, task_id: taskId, ...(state !== undefined ? { state } : {}) } });
+		return { workflowData: [[], [failedItem(taskId, error)]], noWebhookResponse: true };
+	};
 	let items: INodeExecutionData[];
 	try {
 		const host = await resolveApiHost.call(this);
@@ -120,17 +152,16 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		const result = await readTaskById.call(this, transport, spec, taskId, 0);
 		if (!isFinalState(result.data.state)) {
 			seen.release(taskId);
-			return answer(this, {
-				status: 200,
-				body: { received: true, task_id: taskId, ignored: `task not finished (state ${String(result.data.state)})` },
-			});
+			reply.send({ status: 200, body: { received: true, task_id: taskId, ignored: `task not finished (state ${String(result.data.state)})` } });
+			return NO_RUN;
 		}
 		const wanted = wantedFromTask(spec, result.data);
 		if (wanted.length === 0) {
 			seen.done(taskId);
-			const error = new Error(`PicWish finished task ${taskId} but it holds no result. Check "Task Made By": it must be the operation that created the task.`);
-			return answer(this, { status: 200, body: { received: true, task_id: taskId, state: 1 } }, [[], [failedItem(taskId, error)]]);
+			return failed(new Error(`PicWish finished task ${taskId} but it holds no result. Check "Task Made By": it must be the operation that created the task.`), 1);
 		}
+		// The task is done: the caller learns so now, the download follows.
+		reply.send({ status: 200, body: { received: true, task_id: taskId, state: 1 } });
 		items = await buildResultItems.call(this, transport, result, spec.results, {
 			returnType,
 			outputBinaryPropertyName: options.outputBinaryPropertyName,
@@ -143,17 +174,20 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	} catch (error) {
 		if (isUnknownTask(error)) {
 			seen.release(taskId);
-			return answer(this, { status: 200, body: { received: true, task_id: taskId, ignored: 'unknown task: PicWish does not know this task ID' } });
+			reply.send({ status: 200, body: { received: true, task_id: taskId, ignored: 'unknown task: PicWish does not know this task ID' } });
+			return NO_RUN;
 		}
-		const failedState = error instanceof NodeApiError && typeof error.context.state === 'number' && error.context.state < 0;
+		const state = error instanceof NodeApiError ? error.context.state : undefined;
 		// A failed task is final: one run for it. A read or download that failed may work on a redelivery.
-		if (failedState) seen.done(taskId);
-		else seen.release(taskId);
-		const state = failedState ? (error as NodeApiError).context.state : undefined;
-		return answer(this, { status: 200, body: { received: true, task_id: taskId, ...(state !== undefined ? { state } : {}) } }, [[], [failedItem(taskId, error)]]);
+		if (typeof state === 'number' && state < 0) {
+			seen.done(taskId);
+			return failed(error, state);
+		}
+		seen.release(taskId);
+		return failed(error);
 	}
 	seen.done(taskId);
 	// A trigger's items start the run: they pair with nothing.
 	const succeeded = items.map((item) => ({ json: item.json, ...(item.binary ? { binary: item.binary } : {}) }));
-	return answer(this, { status: 200, body: { received: true, task_id: taskId, state: 1 } }, [succeeded, []]);
+	return { workflowData: [succeeded, []], noWebhookResponse: true };
 }
