@@ -10,7 +10,7 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
 fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 execFileSync(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
-for (const codex of ['nodes/PicWish/PicWish.node.json']) {
+for (const codex of ['nodes/PicWish/PicWish.node.json', 'nodes/PicWishTrigger/PicWishTrigger.node.json']) {
 	fs.copyFileSync(path.join(root, codex), path.join(root, 'dist', codex));
 }
 execFileSync(bin('gulp'), ['build:icons'], { cwd: root, stdio: 'inherit' });

@@ -5,13 +5,13 @@
  * base64), "" / null / missing (not returned), a list (several pictures) or a map (a mask per part):
  * all are read alike, and only the results the user asked for are required.
  */
-import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 
 import { apiError } from '../helpers/errors';
 import { mimeTypeOf, sniffFileKind, sniffImageKind } from '../helpers/imageInfo';
 import type { ReturnType, TaskData, TaskResult } from '../helpers/interfaces';
 import { downloadResult } from '../transport';
-import type { Transport } from '../transport';
+import type { ApiContext, Transport } from '../transport';
 import type { ResultSpec } from './spec';
 import { isUrl } from './taskData';
 
@@ -86,7 +86,7 @@ function isExpiredLink(outcome: { statusCode: number; body: string }): boolean {
 
 /** The bytes of one entry: decoded base64, or downloaded from the storage host (never with the key). */
 async function entryBytes(
-	this: IExecuteFunctions,
+	this: ApiContext,
 	transport: Transport,
 	entry: Entry,
 	data: TaskData,
@@ -167,7 +167,7 @@ function fileNameFor(options: ResultOptions, spec: ResultSpec, entry: Entry, ind
 	return `${options.baseFileName}${spec.suffix ?? ''}${part}.${extension}`;
 }
 
-function missingResult(this: IExecuteFunctions, spec: ResultSpec, data: TaskData, itemIndex: number): never {
+function missingResult(this: ApiContext, spec: ResultSpec, data: TaskData, itemIndex: number): never {
 	throw apiError(
 		this.getNode(),
 		{
@@ -187,7 +187,7 @@ interface Produced {
 }
 
 export async function buildResultItems(
-	this: IExecuteFunctions,
+	this: ApiContext,
 	transport: Transport,
 	result: TaskResult,
 	specs: ResultSpec[],

@@ -10,7 +10,7 @@ import { apiError, asNodeError, inputError, RETRYABLE_STATES } from '../helpers/
 import type { PicWishOptions, ReturnType, TaskData, TaskResult } from '../helpers/interfaces';
 import { readOptions } from '../helpers/options';
 import { apiRequest } from '../transport';
-import type { Transport } from '../transport';
+import type { ApiContext, Transport } from '../transport';
 import { buildMultipart } from '../transport/multipart';
 import type { FormFields } from '../transport/multipart';
 import { paramsFor, readBinaryInput, validateUrl } from './input';
@@ -22,7 +22,7 @@ import { isFinalState, readTask } from './taskData';
 export const TYPICAL_PROCESSING_MS = 1200;
 
 export async function readTaskById(
-	this: IExecuteFunctions,
+	this: ApiContext,
 	transport: Transport,
 	spec: OperationSpec,
 	taskId: string,
@@ -193,7 +193,7 @@ export async function runOperation(
 }
 
 /** The results a finished task holds, for Get Task: what its endpoint says, else every non-empty one. */
-function wantedFromTask(spec: OperationSpec, data: TaskData): string[] {
+export function wantedFromTask(spec: OperationSpec, data: TaskData): string[] {
 	const declared = spec.wantedFromTask?.(data);
 	if (declared && declared.length > 0) return declared;
 	return spec.results.filter((result) => entriesOf(data[result.field], [result.field]).length > 0).map((result) => result.field);

@@ -2,10 +2,10 @@
  * Where the API lives for this execution. The only function here that reads the credential; it
  * sends nothing (requests go through httpRequestWithAuthentication, which adds the key itself).
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { API_HOSTS } from '../../../credentials/PicWishApi.credentials';
+import type { ApiContext } from './index';
 import { shareKey } from './pacer';
 
 export interface ApiHost {
@@ -16,7 +16,7 @@ export interface ApiHost {
 	sharedProcesses: number;
 }
 
-export async function resolveApiHost(this: IExecuteFunctions): Promise<ApiHost> {
+export async function resolveApiHost(this: ApiContext): Promise<ApiHost> {
 	const credentials = await this.getCredentials('picWishApi');
 	const region = String(credentials.region ?? 'global');
 	const raw = region === 'custom' ? String(credentials.baseUrl ?? '') : API_HOSTS[region];

@@ -3,7 +3,7 @@
  * X-API-KEY), paced by the key's QPS and retried on 429/5xx/network failures. Result downloads go
  * to the storage host through plain `httpRequest`: the key is never sent there.
  */
-import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestMethods, IHttpRequestOptions, IWebhookFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { apiError, httpFailureInfo } from '../helpers/errors';
@@ -12,6 +12,9 @@ import { classifyAnswer } from './answers';
 import type { Accept, Verdict } from './answers';
 import type { Pacer } from './pacer';
 import { backoffDelay, parseRetryAfter } from './retry';
+
+/** Where the engine runs: an action node's execution, or a trigger's webhook call. */
+export type ApiContext = IExecuteFunctions | IWebhookFunctions;
 
 export interface Transport {
 	baseUrl: string;
@@ -34,8 +37,8 @@ export interface ApiCall {
 /** A successful answer: the JSON envelope, or the picture itself. */
 export type ApiAnswer = Extract<Verdict, { kind: 'ok' }>;
 
-function isCancelled(context: IExecuteFunctions): boolean {
-	return context.getExecutionCancelSignal?.()?.aborted === true;
+function isCancelled(context: ApiContext): boolean {
+	return 'getExecutionCancelSignal' in context && context.getExecutionCancelSignal?.()?.aborted === true;
 }
 
 /** What a failed connection was, in words: "ECONNREFUSED", "timeout of 60000ms exceeded", … */
@@ -57,7 +60,7 @@ export function networkReason(error: unknown): string {
  * that is not a success throws the item's error. Returns the successful answer.
  */
 export async function apiRequest(
-	this: IExecuteFunctions,
+	this: ApiContext,
 	transport: Transport,
 	call: ApiCall,
 	itemIndex: number,
@@ -148,7 +151,7 @@ export type DownloadOutcome =
  * no pacer; network failures and 5xx are retried, a refusal (403: expired link) is returned.
  */
 export async function downloadResult(
-	this: IExecuteFunctions,
+	this: ApiContext,
 	transport: Transport,
 	url: string,
 	itemIndex: number,
