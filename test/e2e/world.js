@@ -33,8 +33,12 @@ const CREDENTIALS = {
 	unreachable: { id: 'unreachable', name: 'PicWish unreachable' },
 };
 
-/** The simulator answers like the live API (empty result fields, state_detail) unless a test says otherwise. */
-async function startWorld({ version, binaryDataMode = 'default', simulator = {} }) {
+/**
+ * The simulator answers like the live API (empty result fields, state_detail) unless a test says
+ * otherwise; n8n keeps binary data the way each version does by default (2.x: filesystem, 1.x: memory)
+ * unless `binaryDataMode` is given.
+ */
+async function startWorld({ version, binaryDataMode = null, simulator = {} }) {
 	const sim = await startSimulator({ processingMs: 400, liveApi: true, ...simulator });
 	const n8n = await prepareN8n({ version, tarball: packOnce(), binaryDataMode });
 	const dirs = {
