@@ -12,9 +12,8 @@ import type { OperationSpec } from '../engine/spec';
 import { mapWithConcurrency } from '../helpers/concurrency';
 import { asNodeError, errorItemJson } from '../helpers/errors';
 import { readOptions } from '../helpers/options';
-import type { Transport } from '../transport';
+import { transportFor } from '../transport';
 import { resolveApiHost } from '../transport/apiHost';
-import { pacerFor } from '../transport/pacer';
 import { GET_TASK } from './getTask.operation';
 import { operationSpec } from './operations';
 
@@ -42,12 +41,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// Rate limit, retries and timeouts belong to the key and the run, so they come from the first item.
 	const runOptions = readOptions.call(this, 0);
 	const host = await resolveApiHost.call(this);
-	const transport: Transport = {
-		baseUrl: host.baseUrl,
-		pacer: pacerFor(host.keyId, runOptions.maxRequestsPerSecond),
-		maxRetries: runOptions.maxRetries,
-		requestTimeoutMs: runOptions.requestTimeoutSeconds * 1000,
-	};
+	const transport = transportFor(host, runOptions);
 
 	const outcomes = await mapWithConcurrency(
 		items.length,

@@ -7,7 +7,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { inputError } from '../helpers/errors';
 import type { FileKind } from '../helpers/imageInfo';
-import { readImageInfo, sniffFileKind } from '../helpers/imageInfo';
+import { mimeTypeOf, readImageInfo, sniffFileKind } from '../helpers/imageInfo';
 import type { FilePart } from '../transport/multipart';
 import type { InputLimits, Params } from './spec';
 
@@ -21,18 +21,6 @@ const KIND_NAMES: Record<FileKind, string> = {
 	pdf: 'PDF',
 	zip: 'DOCX/XLSX/PPTX',
 	ole: 'DOC/XLS/PPT',
-};
-
-const MIME: Record<FileKind, string> = {
-	jpg: 'image/jpeg',
-	png: 'image/png',
-	webp: 'image/webp',
-	bmp: 'image/bmp',
-	tiff: 'image/tiff',
-	gif: 'image/gif',
-	pdf: 'application/pdf',
-	zip: 'application/zip',
-	ole: 'application/octet-stream',
 };
 
 export function kindList(kinds: FileKind[]): string {
@@ -152,7 +140,7 @@ export async function readBinaryInput(
 	const label = fileName ? `"${fileName}"` : `in binary property "${propertyName}"`;
 	const kind = checkFile(this, itemIndex, bytes, label, limits);
 	const uploadName = fileName && /\.[a-z0-9]+$/i.test(fileName) ? fileName : `file.${kind === 'zip' ? 'zip' : kind}`;
-	return { file: { fileName: uploadName, contentType: metadata.mimeType || MIME[kind], bytes }, fileName };
+	return { file: { fileName: uploadName, contentType: metadata.mimeType || mimeTypeOf(kind), bytes }, fileName };
 }
 
 export function validateUrl(

@@ -18,16 +18,19 @@ export interface ImageInfo {
 export const MAX_FILE_BYTES = 15 * 1024 * 1024;
 export const MAX_DIMENSION = 4096;
 
-const MIME: Record<ImageKind, string> = {
+const MIME: Record<FileKind, string> = {
 	jpg: 'image/jpeg',
 	png: 'image/png',
 	webp: 'image/webp',
 	bmp: 'image/bmp',
 	tiff: 'image/tiff',
 	gif: 'image/gif',
+	pdf: 'application/pdf',
+	zip: 'application/zip',
+	ole: 'application/octet-stream',
 };
 
-export function mimeTypeOf(kind: ImageKind): string {
+export function mimeTypeOf(kind: FileKind): string {
 	return MIME[kind];
 }
 

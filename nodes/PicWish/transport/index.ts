@@ -11,6 +11,7 @@ import type { RawResponse } from '../helpers/interfaces';
 import { classifyAnswer } from './answers';
 import type { Accept, Verdict } from './answers';
 import type { Pacer } from './pacer';
+import { pacerFor } from './pacer';
 import { backoffDelay, parseRetryAfter } from './retry';
 
 /** Where the engine runs: an action node's execution, or a trigger's webhook call. */
@@ -21,6 +22,20 @@ export interface Transport {
 	pacer: Pacer;
 	maxRetries: number;
 	requestTimeoutMs: number;
+}
+
+/** The API client for one run: the host, the key's shared pacer, and the run's retry and timeout options. */
+export function transportFor(
+	host: { baseUrl: string; keyId: string },
+	options: { maxRequestsPerSecond: number; maxRetries: number; requestTimeoutSeconds: number },
+): Transport {
+	return {
+		baseUrl: host.baseUrl,
+		// One pacer per key in this process: every node and execution using the key shares its QPS.
+		pacer: pacerFor(host.keyId, options.maxRequestsPerSecond),
+		maxRetries: options.maxRetries,
+		requestTimeoutMs: options.requestTimeoutSeconds * 1000,
+	};
 }
 
 export interface ApiCall {

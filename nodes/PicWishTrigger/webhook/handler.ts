@@ -21,9 +21,8 @@ import { isFinalState } from '../../PicWish/engine/taskData';
 import { readTaskById, wantedFromTask } from '../../PicWish/engine/task';
 import { DEFAULT_OPTIONS } from '../../PicWish/helpers/options';
 import type { ReturnType } from '../../PicWish/helpers/interfaces';
-import type { Transport } from '../../PicWish/transport';
+import { transportFor } from '../../PicWish/transport';
 import { resolveApiHost } from '../../PicWish/transport/apiHost';
-import { pacerFor } from '../../PicWish/transport/pacer';
 import { SeenTasks } from './dedupe';
 import { checkSecret } from './secret';
 import { findTaskId, TASK_ID_PATTERN } from './taskId';
@@ -142,13 +141,8 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 	let items: INodeExecutionData[];
 	try {
 		const host = await resolveApiHost.call(this);
-		const transport: Transport = {
-			baseUrl: host.baseUrl,
-			// The same pacer as the action nodes using this key in this process: sender and trigger share the QPS.
-			pacer: pacerFor(host.keyId, options.maxRequestsPerSecond),
-			maxRetries: options.maxRetries,
-			requestTimeoutMs: options.requestTimeoutSeconds * 1000,
-		};
+		// The same pacer as the action nodes using this key in this process: sender and trigger share the QPS.
+		const transport = transportFor(host, options);
 		const result = await readTaskById.call(this, transport, spec, taskId, 0);
 		if (!isFinalState(result.data.state)) {
 			seen.release(taskId);
