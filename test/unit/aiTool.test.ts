@@ -7,7 +7,8 @@
  * same description: test/e2e/features.e2e.test.js checks that.
  */
 import nock from 'nock';
-import { generateZodSchema, traverseNodeParameters } from 'n8n-workflow';
+import { generateZodSchema, NodeHelpers, traverseNodeParameters } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
 import type { FromAIArgument } from 'n8n-workflow';
 import { z } from 'zod';
 
@@ -41,6 +42,19 @@ describe('PicWish as an AI Agent tool', () => {
 		expect(node.description.description).toMatch(/URL/);
 		const names = node.description.properties.map((property) => property.name);
 		expect(names).toEqual(expect.arrayContaining(['inputSource', 'imageUrl', 'returnType']));
+	});
+
+	it.each([
+		['removeBackground', 'Remove the background of an image in PicWish'],
+		['enhance', 'Enhance and upscale an image in PicWish'],
+		['extractText', 'Extract text from an image or document in PicWish'],
+	])('as a tool, operation %s is described to the agent by its action: "%s"', (operation, description) => {
+		// n8n's own rule (descriptionType "auto"): the chosen operation's action, found through the resource.
+		const tool = { name: 'tool', type: 'n8n-nodes-picwish.picWishTool', typeVersion: 1, position: [0, 0], parameters: { resource: 'image', operation } } as unknown as INode;
+		expect(NodeHelpers.getToolDescriptionForNode(tool, node)).toBe(description);
+		// A workflow saved without "resource" gets its default, and so the same description.
+		const resourceField = node.description.properties.find((property) => property.name === 'resource');
+		expect(resourceField?.default).toBe('image');
 	});
 
 	it('the $fromAI parameters become the tool schema n8n gives the model', () => {

@@ -22,6 +22,7 @@ export const operationField: INodeProperties = {
 	name: 'operation',
 	type: 'options',
 	noDataExpression: true,
+	displayOptions: { show: { resource: ['image'] } },
 	options: [
 		{
 			name: 'Advanced Enhance',
@@ -122,8 +123,22 @@ export function operationLabel(value: string): string {
 	return operationField.options?.find((option) => 'value' in option && option.value === value)?.name ?? value;
 }
 
+/**
+ * One resource, "Image": it is how n8n finds an operation's `action` to describe the node as an AI
+ * tool ("Enhance and upscale an image in PicWish"). Workflows saved without it get the default.
+ */
+export const resourceField: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: [{ name: 'Image', value: 'image', description: 'A photo or document, from a file or a URL' }],
+	default: 'image',
+};
+
 /** Every field of the node, in the order the form shows them. */
 export const properties: INodeProperties[] = [
+	resourceField,
 	operationField,
 	...getTaskFields(names.map((name) => ({ name: operationLabel(name), value: name }))),
 	...inputFields(names),
