@@ -64,12 +64,15 @@ async function benchQueue({ tarball, version = '2.41.1', calls = 60, qps = 2, pr
 				}),
 			);
 			const clientSeconds = (Date.now() - clientStart) / 1000;
+			const failures = answers.filter((answer) => !answer.ok);
 			const stats = sim.stats();
 			const api = stats.requestLog.filter((entry) => entry.path.startsWith('/api/'));
 			const seconds = api.length > 0 ? (Math.max(...api.map((entry) => entry.t)) - Math.min(...api.map((entry) => entry.arrivedAt ?? entry.t))) / 1000 : NaN;
+			// A worker logs "finished" a moment after the answer went out.
+			const finished = () => workers.reduce((sum, name) => sum + (queue.executionsPerWorker()[name] - (before[name] ?? 0)), 0);
+			for (let wait = 0; wait < 40 && finished() < calls - failures.length; wait++) await new Promise((resolve) => setTimeout(resolve, 250));
 			const after = queue.executionsPerWorker();
 			const perWorker = Object.fromEntries(workers.map((name) => [name, after[name] - (before[name] ?? 0)]));
-			const failures = answers.filter((answer) => !answer.ok);
 			const reasons = [...new Set(failures.map((answer) => `${answer.status} ${answer.text}`.trim()))].slice(0, 3);
 			const row = {
 				label,
