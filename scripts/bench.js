@@ -12,7 +12,7 @@
 // in both binary-data modes (memory and filesystem).
 // Memory is also measured with photos of BENCH_LARGE_MB near PicWish's 15 MB limit.
 // Env: BENCH_IMAGES (200), BENCH_SMALL (50), BENCH_QPS (2), BENCH_PROCESSING_MS (1200), BENCH_SIZE
-// (photo edge in px, 640), BENCH_LARGE_MB (12), BENCH_WORKFLOWS (a,b,c,async), PICWISH_N8N_VERSION
+// (photo edge in px, 640), BENCH_LARGE_MB (12), BENCH_WORKFLOWS (a,b,c,async,callbacks), PICWISH_N8N_VERSION
 // (2.41.1), BENCH_SKIP_MEMORY=1.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -101,6 +101,7 @@ async function main() {
 	const rows = [];
 	const memory = [];
 	let asyncRow;
+	let callbackLines;
 	try {
 		async function world(binaryDataMode) {
 			const n8n = await prepareN8n({ version: VERSION, tarball, binaryDataMode });
@@ -149,7 +150,7 @@ async function main() {
 		const OURS = { apiNodes: ['PicWish'], resultNode: 'PicWish' };
 		const httpChain = (photosDir, nodes) => chain('bench http', [manualTrigger(), readFiles('Read photos', `${photosDir}/*`), ...nodes]);
 
-		const only = (process.env.BENCH_WORKFLOWS || 'a,b,c,async').split(',');
+		const only = (process.env.BENCH_WORKFLOWS || 'a,b,c,async,callbacks').split(',');
 		const memoryN8n = await world('default');
 		if (only.includes('a')) rows.push(await measure('(a) PicWish node, defaults', memoryN8n, N, ours(photosOf(memoryN8n, N)), OURS));
 		if (only.includes('b')) {
@@ -180,6 +181,9 @@ async function main() {
 		if (only.includes('async')) {
 			asyncRow = await measure(`(a) PicWish node, async (${SMALL} images)`, memoryN8n, SMALL, ours(photosOf(memoryN8n, SMALL), { processingMode: 'async' }), OURS);
 		}
+
+		// Issue 14: callbacks vs async polling, in its own `n8n start` (scripts/bench-callbacks.js).
+		if (only.includes('callbacks')) callbackLines = await require('./bench-callbacks').benchCallbacks({ tarball, count: N, qps: QPS, processingMs: PROCESSING_MS, size: SIZE, version: VERSION, log });
 
 		if (process.env.BENCH_SKIP_MEMORY !== '1') {
 			// SMALL and N photos through our node; the N run of (a) above already is the memory-mode one.
@@ -237,6 +241,7 @@ async function main() {
 		lines.push('');
 		lines.push(`async mode, ${SMALL} images: ${fmt(asyncRow.seconds)} s, ${asyncRow.results}/${SMALL} results, ${asyncRow.creates} creates + ${asyncRow.polls} polls = ${fmt((asyncRow.creates + asyncRow.polls) / SMALL, 2)} requests per image (budget: latency/poll interval + 2 = ${fmt(PROCESSING_MS / 1000 + 2, 1)}), ${asyncRow.rateLimited} 429s`);
 	}
+	if (callbackLines) lines.push('', ...callbackLines);
 	if (memory.length > 0) {
 		lines.push('');
 		lines.push('| binary data | photos | images | results | n8n RSS when the node starts (MB) | peak while it runs (MB) | growth (MB) | process peak (MB) |');
