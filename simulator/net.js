@@ -30,7 +30,8 @@ function fetchUrl(url, limit, redirects = 3) {
 	return new Promise((resolve) => {
 		if (!isLocalHttpUrl(url)) return resolve({ ok: false });
 		const parsed = new URL(url);
-		http.get(parsed, (res) => {
+		// No keep-alive: a reused socket the server is closing at that moment would fail the download.
+		http.get(parsed, { agent: false }, (res) => {
 			if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location && redirects > 0) {
 				res.resume();
 				return resolve(fetchUrl(new URL(res.headers.location, parsed).toString(), limit, redirects - 1));

@@ -39,6 +39,7 @@ async function startSimulator(options = {}) {
 		seenAnswer: new Set(),
 		windows: new Map(),
 		creating: 0,
+		callbacksPending: 0,
 		closed: false,
 	};
 	for (const key of Object.keys(DEFAULT_CONFIG)) if (options[key] !== undefined) state.config[key] = options[key];
@@ -139,6 +140,9 @@ async function startSimulator(options = {}) {
 	};
 	const apiServer = http.createServer(guard(handle));
 	const storageServer = http.createServer(guard((req, res) => storage.handle(req, res)));
+	// Clients that keep connections alive (n8n, fetch in the tests) drop idle ones before the server
+	// would: a socket reused just as the server closes it fails with ECONNRESET.
+	for (const server of [apiServer, storageServer]) server.keepAliveTimeout = 30_000;
 	const listen = (server, port) => new Promise((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(port ?? 0, '127.0.0.1', () => resolve(server.address().port));
@@ -157,7 +161,7 @@ async function startSimulator(options = {}) {
 		/** The endpoints answered, by path under /api/tasks/ (e.g. "visual/scale"). */
 		endpoints: Object.keys(ENDPOINTS),
 		stats() {
-			return JSON.parse(JSON.stringify(state.stats));
+			return { ...JSON.parse(JSON.stringify(state.stats)), callbacksPending: state.callbacksPending };
 		},
 		reset() {
 			state.stats = freshStats();

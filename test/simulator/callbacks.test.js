@@ -29,7 +29,8 @@ afterAll(async () => {
 	await world?.close();
 	await new Promise((resolve) => receiver.close(resolve));
 });
-beforeEach(() => {
+beforeEach(async () => {
+	await until(() => world.sim.stats().callbacksPending === 0); // nothing left over from the last test
 	world.sim.reset();
 	world.sim.configure({ liveApi: false, qps: 1000, callbackBody: 'json', callbackDuplicate: false, callbackRetryMs: 500, callbackDuplicateMs: 200 });
 	calls.length = 0;
@@ -48,7 +49,7 @@ describe('callback_url', () => {
 	it('POSTs the JSON envelope a GET answers when an async task ends; callback_url is not echoed', async () => {
 		const created = await world.create(SEG, { sync: 0, callback_url: hookUrl });
 		expect(created.json.data).not.toHaveProperty('callback_url');
-		await until(() => calls.length === 1);
+		await until(() => world.sim.stats().callbackLog.length === 1);
 		const [call] = calls;
 		expect([call.method, call.url, call.type]).toEqual(['POST', '/hook?secret=s3cret', 'application/json']);
 		const body = JSON.parse(call.body);
@@ -74,7 +75,7 @@ describe('callback_url', () => {
 
 	it('sends the data fields as a form with callbackBody "form" or the sim-cb-form token', async () => {
 		await world.create(SEG, { sync: 1, callback_url: hookUrl }, { fileName: 'p-sim-cb-form.png' });
-		await until(() => calls.length === 1);
+		await until(() => world.sim.stats().callbackLog.length === 1);
 		expect(calls[0].type).toBe('application/x-www-form-urlencoded');
 		const form = new URLSearchParams(calls[0].body);
 		expect(form.get('state')).toBe('1');
@@ -82,7 +83,7 @@ describe('callback_url', () => {
 		expect(form.get('image')).toMatch(/^http:\/\/127\.0\.0\.1:/);
 		world.sim.configure({ callbackBody: 'form' });
 		const bg = await world.create('visual/background', { prompt: 'beach', batch_size: 1, callback_url: hookUrl });
-		await until(() => calls.length === 2);
+		await until(() => world.sim.stats().callbackLog.length === 2);
 		const second = new URLSearchParams(calls[1].body);
 		expect(second.get('task_id')).toBe(bg.json.data.task_id);
 		expect(JSON.parse(second.get('image'))).toHaveLength(1); // arrays and objects as JSON
@@ -91,14 +92,15 @@ describe('callback_url', () => {
 
 	it('delivers each callback twice with callbackDuplicate or sim-cb-dup, the second later', async () => {
 		const created = await world.create(SEG, { sync: 1, callback_url: hookUrl }, { fileName: 'p-sim-cb-dup.png' });
-		await until(() => calls.length === 2);
+		await until(() => world.sim.stats().callbackLog.length === 2);
 		expect(calls[0].body).toBe(calls[1].body);
 		expect(JSON.parse(calls[1].body).data.task_id).toBe(created.json.data.task_id);
 		expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(150);
 		world.sim.configure({ callbackDuplicate: true });
 		await world.create(SEG, { sync: 1, callback_url: hookUrl });
-		await until(() => calls.length === 4);
+		await until(() => world.sim.stats().callbackLog.length === 4);
 		expect(world.sim.stats().callbackLog.map((entry) => entry.copy)).toEqual([1, 2, 1, 2]);
+		expect(world.sim.stats().callbacksPending).toBe(0);
 		await world.create(SEG, { sync: 1 }); // no callback_url: nothing sent
 		await pause(300);
 		expect(calls).toHaveLength(4);
@@ -107,7 +109,7 @@ describe('callback_url', () => {
 	it('retries a failed delivery up to 2 times, 500 ms apart; gives up after 3 attempts', async () => {
 		answers = [500, 404];
 		const created = await world.create(SEG, { sync: 1, callback_url: hookUrl });
-		await until(() => calls.length === 3);
+		await until(() => world.sim.stats().callbackLog.length === 3);
 		expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(450);
 		let stats = world.sim.stats();
 		expect(stats.callbackLog.map((entry) => [entry.task_id, entry.status, entry.attempt])).toEqual([
