@@ -12,8 +12,8 @@
 // in two binary-data modes: filesystem (n8n 2.x's default) and memory (`default`, only when set in 2.x).
 // Memory is also measured with photos of BENCH_LARGE_MB near PicWish's 15 MB limit.
 // Env: BENCH_IMAGES (200), BENCH_SMALL (50), BENCH_QPS (2), BENCH_PROCESSING_MS (1200), BENCH_SIZE
-// (photo edge in px, 640), BENCH_LARGE_MB (12), BENCH_WORKFLOWS (a,b,c,async,queue; `none`: only the
-// memory rows), BENCH_QUEUE_CALLS (60), PICWISH_N8N_VERSION (2.41.1), BENCH_SKIP_MEMORY=1.
+// (photo edge in px, 640), BENCH_LARGE_MB (12), BENCH_WORKFLOWS (a,b,c,async,queue,callbacks; `none`:
+// only the memory rows), BENCH_QUEUE_CALLS (60), PICWISH_N8N_VERSION (2.41.1), BENCH_SKIP_MEMORY=1.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -103,6 +103,7 @@ async function main() {
 	const memory = [];
 	let asyncRow;
 	let queueRows = [];
+	let callbackLines;
 	try {
 		async function world(binaryDataMode) {
 			const n8n = await prepareN8n({ version: VERSION, tarball, binaryDataMode });
@@ -151,7 +152,7 @@ async function main() {
 		const OURS = { apiNodes: ['PicWish'], resultNode: 'PicWish' };
 		const httpChain = (photosDir, nodes) => chain('bench http', [manualTrigger(), readFiles('Read photos', `${photosDir}/*`), ...nodes]);
 
-		const only = (process.env.BENCH_WORKFLOWS || 'a,b,c,async,queue').split(',');
+		const only = (process.env.BENCH_WORKFLOWS || 'a,b,c,async,queue,callbacks').split(',');
 		const memoryN8n = await world('default');
 		if (only.includes('a')) rows.push(await measure('(a) PicWish node, defaults', memoryN8n, N, ours(photosOf(memoryN8n, N)), OURS));
 		if (only.includes('b')) {
@@ -185,6 +186,9 @@ async function main() {
 
 		// Queue mode (main + workers, Redis, Postgres): scripts/bench-queue.js.
 		if (only.includes('queue')) queueRows = await benchQueue({ tarball, version: VERSION, qps: QPS, processingMs: PROCESSING_MS, size: SIZE, calls: Number(process.env.BENCH_QUEUE_CALLS || 60), log });
+		// Callbacks vs async polling, in its own `n8n start` (scripts/bench-callbacks.js).
+		if (only.includes('callbacks')) callbackLines = await require('./bench-callbacks').benchCallbacks({ tarball, count: N, qps: QPS, processingMs: PROCESSING_MS, size: SIZE, version: VERSION, log });
+
 		if (process.env.BENCH_SKIP_MEMORY !== '1') {
 			// n8n's binary data modes, labelled as users meet them (n8n-core's BinaryDataConfig): 2.x stores
 			// binary data on disk unless told otherwise (`filesystem`; `database` in queue mode); in memory
@@ -249,6 +253,7 @@ async function main() {
 		lines.push('');
 		lines.push(`async mode, ${SMALL} images: ${fmt(asyncRow.seconds)} s, ${asyncRow.results}/${SMALL} results, ${asyncRow.creates} creates + ${asyncRow.polls} polls = ${fmt((asyncRow.creates + asyncRow.polls) / SMALL, 2)} requests per image (budget: latency/poll interval + 2 = ${fmt(PROCESSING_MS / 1000 + 2, 1)}), ${asyncRow.rateLimited} 429s`);
 	}
+	if (callbackLines) lines.push('', ...callbackLines);
 	if (memory.length > 0) {
 		lines.push('');
 		lines.push('| binary data | photos | images | results | n8n RSS when the node starts (MB) | peak while it runs (MB) | growth (MB) | process peak (MB) |');

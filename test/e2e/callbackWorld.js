@@ -90,18 +90,20 @@ async function waitForWebhook(url, init = { method: 'POST' }) {
 	}, { timeoutMs: 60_000 });
 }
 
-/** Every execution of a workflow, newest first (n8n lists at most 100 per page). */
+/** Every execution of a workflow, newest first (n8n lists at most 100 per page: 2.x pages by cursor, 1.x by lastId). */
 async function executionsOf(server, workflowId) {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const all = [];
-	let lastId;
+	let next = '';
 	for (;;) {
-		const { status, json } = await rest(server, 'GET', `/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`);
+		const { status, json } = await rest(server, 'GET', `/executions?filter=${filter}&limit=100${next}`);
 		if (status >= 300) throw new Error(`listing executions failed: ${JSON.stringify(json).slice(0, 300)}`);
 		const page = json.data?.results ?? [];
 		all.push(...page);
-		if (page.length < 100) return all;
-		lastId = page.at(-1).id;
+		if (json.data?.nextCursor) next = `&cursor=${encodeURIComponent(json.data.nextCursor)}`;
+		else if (page.length === 100 && !('nextCursor' in (json.data ?? {}))) next = `&lastId=${page.at(-1).id}`;
+		else return all;
+		if (page.length === 0) return all;
 	}
 }
 
