@@ -89,7 +89,8 @@ describe(`n8n ${VERSION}: callbacks and the PicWish Trigger`, () => {
 		for (const task of tasks) {
 			expect(task.task_id).toMatch(/^[\w-]+$/);
 			expect([0, 2, 4]).toContain(task.state);
-			expect(task.image).toBeUndefined();
+			// Not finished: no result yet ("" from an API that answers like the live one).
+			expect(['', undefined]).toContain(task.image);
 		}
 		const statsAtReturn = sim.stats();
 		expect(statsAtReturn.createRequests).toBe(N);
