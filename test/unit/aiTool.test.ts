@@ -8,8 +8,7 @@
  */
 import nock from 'nock';
 import { generateZodSchema, NodeHelpers, traverseNodeParameters } from 'n8n-workflow';
-import type { INode } from 'n8n-workflow';
-import type { FromAIArgument } from 'n8n-workflow';
+import type { FromAIArgument, INode } from 'n8n-workflow';
 import { z } from 'zod';
 
 import { PicWish } from '../../nodes/PicWish/PicWish.node';
