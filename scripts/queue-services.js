@@ -12,6 +12,8 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
+const { freePort } = require('../test/e2e/harness');
+
 const log = (message) => console.error(`[queue-services] ${message}`);
 
 function which(command) {
@@ -56,14 +58,6 @@ function ensureInstalled() {
 	}
 	// The Debian package starts a cluster and a redis service of its own; ours run in a temporary folder.
 	if (!postgresBin()) throw new Error('postgresql was installed but no initdb was found under /usr/lib/postgresql/*/bin');
-}
-
-async function freePort() {
-	const server = net.createServer();
-	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address();
-	await new Promise((resolve) => server.close(resolve));
-	return port;
 }
 
 /** Resolves when something accepts connections on the port (and, for Redis, answers PING). */

@@ -2,24 +2,12 @@
 // batch whose failed items arrive on the error output paired with their input items.
 const fs = require('node:fs');
 const path = require('node:path');
-const { PNG } = require('pngjs');
 
-const { startWorld, binaryBytes } = require('./world');
+const { startWorld, binaryBytes, alphaStats } = require('./world');
 const { writeFixtures } = require('./fixtures');
 const { chain, manualTrigger, noOp, picwish, readFiles, writeFiles } = require('./workflows');
 
 const VERSIONS = (process.env.PICWISH_E2E_VERSIONS || '2.41.1,1.123.81').split(',').filter(Boolean);
-
-function alphaStats(bytes) {
-	const png = PNG.sync.read(bytes);
-	let transparent = 0;
-	let opaque = 0;
-	for (let index = 3; index < png.data.length; index += 4) {
-		if (png.data[index] === 0) transparent++;
-		else if (png.data[index] === 255) opaque++;
-	}
-	return { width: png.width, height: png.height, transparent, opaque };
-}
 
 describe.each(VERSIONS)('n8n %s: core flows', (version) => {
 	let world;

@@ -6,9 +6,8 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { PNG } = require('pngjs');
 
-const { packOnce, CREDENTIALS } = require('./world');
+const { packOnce, alphaStats, CREDENTIALS } = require('./world');
 const { startQueueMode, webhookWorkflow } = require('./queueHarness');
 const { startSimulator } = require('../../simulator/server');
 const { makeSamples } = require('../../scripts/make-samples');
@@ -25,17 +24,6 @@ const QPS = 2;
  * full speed with no backing off); the benchmark prints the figure.
  */
 const MAX_429_SHARE = 0.75;
-
-function cutoutStats(bytes) {
-	const png = PNG.sync.read(bytes);
-	let transparent = 0;
-	let opaque = 0;
-	for (let index = 3; index < png.data.length; index += 4) {
-		if (png.data[index] === 0) transparent++;
-		else if (png.data[index] === 255) opaque++;
-	}
-	return { width: png.width, height: png.height, transparent, opaque };
-}
 
 describe(`queue mode: n8n ${VERSION} main + ${WORKERS} workers, one key at ${QPS} requests/s`, () => {
 	let sim;
@@ -113,7 +101,7 @@ describe(`queue mode: n8n ${VERSION} main + ${WORKERS} workers, one key at ${QPS
 		const failed = answers.filter((answer) => answer.status !== 200 || !/image\/png/.test(answer.type ?? ''));
 		expect(failed.map((answer) => `${answer.index}: ${answer.status} ${answer.bytes.toString('utf8', 0, 300)}`)).toEqual([]);
 		for (const answer of answers) {
-			const cutout = cutoutStats(answer.bytes);
+			const cutout = alphaStats(answer.bytes);
 			expect(cutout.width).toBe(320);
 			expect(cutout.transparent).toBeGreaterThan(0);
 			expect(cutout.opaque).toBeGreaterThan(0);

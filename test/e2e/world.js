@@ -3,6 +3,7 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { PNG } = require('pngjs');
 
 const { prepareN8n, freePort } = require('./harness');
 const { startSimulator } = require('../../simulator/server');
@@ -76,4 +77,16 @@ function binaryBytes(n8n, binary) {
 	return fs.readFileSync(path.join(base, relative));
 }
 
-module.exports = { startWorld, packOnce, binaryBytes, CREDENTIALS };
+/** A PNG's size and how many of its pixels are fully transparent / fully opaque (is it a real cut-out?). */
+function alphaStats(bytes) {
+	const png = PNG.sync.read(bytes);
+	let transparent = 0;
+	let opaque = 0;
+	for (let index = 3; index < png.data.length; index += 4) {
+		if (png.data[index] === 0) transparent++;
+		else if (png.data[index] === 255) opaque++;
+	}
+	return { width: png.width, height: png.height, transparent, opaque };
+}
+
+module.exports = { startWorld, packOnce, binaryBytes, alphaStats, CREDENTIALS };
