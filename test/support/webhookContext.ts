@@ -62,6 +62,7 @@ export function createWebhookContext(call: WebhookCall, options: WebhookContextO
 		getRequestObject: () => ({ method: call.method ?? 'POST', body: call.body, query: call.query ?? {} }),
 		getResponseObject: () => response,
 		helpers: execute.helpers,
+		logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
 	} as unknown as IWebhookFunctions;
 	return { context, answer, staticData, requests: base.requests as RecordedRequest[] };
 }

@@ -212,3 +212,125 @@ describe('PicWish Trigger: failures go to the Failed output', () => {
 		expect(result.workflowData![1][0].json).toMatchObject({ task_id: ID, error: expect.stringMatching(/expired/) });
 	});
 });
+
+describe('PicWish Trigger: Use Result Sent With Callback', () => {
+	const bodyMode = (options: WebhookContextOptions = {}): WebhookContextOptions => ({
+		...options,
+		parameters: { ...options.parameters, options: { useCallbackResult: true, ...(options.parameters?.options as IDataObject | undefined) } },
+	});
+	const form = (fields: Record<string, string>, contentType = 'application/x-www-form-urlencoded'): WebhookCall => ({
+		body: fields,
+		query: { secret: SECRET },
+		headers: { 'Content-Type': contentType },
+	});
+
+	it('emits the task the body describes without any GET; the result is downloaded without the key', async () => {
+		const image = png(4, 3);
+		// No GET is mocked and the network is closed: a read of the task would fail the test.
+		const storage = nock(STORAGE, { badheaders: ['x-api-key'] }).get('/cut.png').query({ Expires: '9', Signature: 'a' }).reply(200, image);
+		const { answer, result, requests } = await call(envelope({ output_type: 2, image: `${STORAGE}/cut.png?Expires=9\\u0026Signature=a` }), bodyMode());
+		expect(storage.isDone()).toBe(true);
+		expect(requests.filter((request) => request.url.startsWith(API))).toEqual([]);
+		expect(answer).toEqual({ status: 200, body: { received: true, task_id: ID, state: 1 } });
+		const [succeeded, failed] = result.workflowData!;
+		expect(failed).toEqual([]);
+		expect(succeeded).toHaveLength(1);
+		expect(succeeded[0].json).toMatchObject({ task_id: ID, state: 1, image: `${STORAGE}/cut.png?Expires=9&Signature=a` });
+		expect(Buffer.from(succeeded[0].binary!.data.data, 'base64')).toEqual(image);
+		expect(succeeded[0].pairedItem).toBeUndefined();
+	});
+
+	it('gives the same items as reading the task (base64 result, image and mask)', async () => {
+		const data = { state: 1, output_type: 1, progress: 100, image: png(3, 3).toString('base64'), mask: jpg(3, 3).toString('base64') };
+		nock(API).get(`${PATH}/${ID}`).reply(200, task(data));
+		const read = await call(envelope({ state: 0 }));
+		clearProcessMemory();
+		const sent = await call(envelope(data), bodyMode());
+		expect(nock.pendingMocks()).toEqual([]);
+		expect(sent.requests).toHaveLength(0);
+		expect(sent.result).toEqual(read.result);
+		expect(Object.keys(sent.result.workflowData![0][0].binary!).sort()).toEqual(['data', 'mask']);
+	});
+
+	it('reads a form body (urlencoded, or multipart fields under data) whose numbers are text', async () => {
+		const fields = { task_id: ID, state: '1', progress: '100', output_type: '2', image: png(2, 2).toString('base64') };
+		const urlencoded = await call(form(fields), bodyMode());
+		expect(urlencoded.requests).toHaveLength(0);
+		expect(urlencoded.result.workflowData![0][0].json).toMatchObject({ task_id: ID, state: 1, progress: 100, output_type: 2 });
+		expect(urlencoded.result.workflowData![0][0].binary!.data.mimeType).toBe('image/png');
+		clearProcessMemory();
+		const multipart = await call({ ...form({}, 'multipart/form-data; boundary=x'), body: { data: fields, files: {} } }, bodyMode());
+		expect(multipart.requests).toHaveLength(0);
+		expect(multipart.result.workflowData![0][0].json.state).toBe(1);
+	});
+
+	it.each([
+		['a result missing from a finished task', envelope({ output_type: 1, image: `${STORAGE}/cut.png`, mask: '' })],
+		['no result at all', envelope({ image: '' })],
+		['an unfinished task', envelope({ state: 4, progress: 50 })],
+		['a state written as text in JSON', envelope({ state: '1', image: `${STORAGE}/cut.png` })],
+		['a result that is neither a link nor base64', envelope({ image: 'see the dashboard' })],
+		['an envelope whose status is not 200', { ...envelope(), body: { status: 500, data: { task_id: ID, state: 1, image: `${STORAGE}/cut.png` } } }],
+		['a flat JSON object (not the shape a GET returns)', { ...envelope(), body: { task_id: ID, state: 1, image: `${STORAGE}/cut.png` } }],
+		['the task ID only in the query string', { method: 'GET' as const, query: { secret: SECRET, task_id: ID } }],
+		['a form field that should be JSON but is not', form({ task_id: ID, state: '1', image: '{"broken' })],
+		['a plain-text body', { ...envelope(), headers: { 'Content-Type': 'text/plain' } }],
+	])('falls back to reading the task for %s', async (_case, request: WebhookCall) => {
+		const image = png(5, 5);
+		const api = nock(API).get(`${PATH}/${ID}`).once().reply(200, task({ state: 1, image: image.toString('base64') }));
+		const { result, answer } = await call(request, bodyMode());
+		expect(api.isDone()).toBe(true);
+		expect(answer).toEqual({ status: 200, body: { received: true, task_id: ID, state: 1 } });
+		expect(Buffer.from(result.workflowData![0][0].binary!.data.data, 'base64')).toEqual(image);
+	});
+
+	it('falls back to reading the task when the link in the body cannot be downloaded', async () => {
+		const image = png(6, 2);
+		nock(STORAGE).get('/forged.png').reply(404, 'Not Found');
+		const api = nock(API).get(`${PATH}/${ID}`).once().reply(200, task({ state: 1, image: `${STORAGE}/real.png` }));
+		nock(STORAGE).get('/real.png').reply(200, image);
+		const { result } = await call(envelope({ image: `${STORAGE}/forged.png` }), bodyMode());
+		expect(api.isDone()).toBe(true);
+		expect(result.workflowData![0][0].json.image).toBe(`${STORAGE}/real.png`);
+		expect(Buffer.from(result.workflowData![0][0].binary!.data.data, 'base64')).toEqual(image);
+	});
+
+	it('a failed state in the body goes to Failed with the message a read of the task gives, without a GET', async () => {
+		const failedTask = { state: -7, state_detail: 'image decode error', progress: 0 };
+		nock(API).get(`${PATH}/${ID}`).reply(200, task(failedTask));
+		const read = await call(envelope());
+		clearProcessMemory();
+		const staticData = {};
+		const sent = await call(envelope(failedTask), bodyMode({ staticData }));
+		expect(sent.requests).toHaveLength(0);
+		expect(sent.answer.body).toEqual({ received: true, task_id: ID, state: -7 });
+		expect(sent.result).toEqual(read.result);
+		expect(sent.result.workflowData![1][0].json).toMatchObject({ task_id: ID, state: -7, error: expect.stringMatching(/state -7/) });
+		// Final: a redelivery is a duplicate.
+		expect((await call(envelope(failedTask), bodyMode({ staticData }))).answer.body).toMatchObject({ ignored: expect.stringMatching(/duplicate/) });
+	});
+
+	it('still refuses a forged call (no or wrong secret) before looking at the body', async () => {
+		const forged = envelope({ image: `${STORAGE}/forged.png` });
+		const none = await call({ ...forged, query: {} }, bodyMode());
+		expect(none.answer.status).toBe(401);
+		expect(none.result).toEqual({ noWebhookResponse: true });
+		const wrong = await call({ ...forged, query: { secret: 'guessed-guessed-guessed' } }, bodyMode());
+		expect(wrong.answer.status).toBe(403);
+		expect(wrong.result).toEqual({ noWebhookResponse: true });
+		expect([...none.requests, ...wrong.requests]).toHaveLength(0);
+	});
+
+	it('does not run twice for a redelivered callback', async () => {
+		const storage = nock(STORAGE).get('/cut.png').once().reply(200, png());
+		const staticData: IDataObject = {};
+		const body = envelope({ image: `${STORAGE}/cut.png` });
+		const first = await call(body, bodyMode({ staticData }));
+		expect(first.result.workflowData![0]).toHaveLength(1);
+		const again = await call(body, bodyMode({ staticData }));
+		expect(again.answer.body).toMatchObject({ received: true, ignored: expect.stringMatching(/duplicate/) });
+		expect(again.result.workflowData).toBeUndefined();
+		expect(again.requests).toHaveLength(0);
+		expect(storage.isDone()).toBe(true);
+	});
+});

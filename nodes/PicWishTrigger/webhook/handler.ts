@@ -1,7 +1,9 @@
 /**
  * One callback → at most one run. The order of checks is the order of cost: the secret (nothing
  * else happens without it), the task ID, the duplicate check, then one GET of the task with the
- * credential — the body's own result is never used. A finished task becomes an item on "Succeeded"
+ * credential. By default the body's own result is never used; with "Use Result Sent With Callback"
+ * a body that is a complete answer for a finished task (webhook/bodyTask.ts) stands in for the GET,
+ * and anything else is read with the GET as usual. A finished task becomes an item on "Succeeded"
  * (its data and results, like the action node's), a failed one an item on "Failed". Everything else
  * is answered without a run:
  *   401/403 no or wrong secret · 400 no task ID · 200 { received, ignored } for a duplicate, a task
@@ -17,12 +19,13 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 import { operationSpec } from '../../PicWish/actions/operations';
 import type { OperationSpec } from '../../PicWish/engine/spec';
 import { buildResultItems } from '../../PicWish/engine/results';
-import { isFinalState } from '../../PicWish/engine/taskData';
+import { isFinalState, readTask } from '../../PicWish/engine/taskData';
 import { readTaskById, wantedFromTask } from '../../PicWish/engine/task';
 import { DEFAULT_OPTIONS } from '../../PicWish/helpers/options';
-import type { ReturnType } from '../../PicWish/helpers/interfaces';
+import type { ReturnType, TaskResult } from '../../PicWish/helpers/interfaces';
 import { transportFor } from '../../PicWish/transport';
 import { resolveApiHost } from '../../PicWish/transport/apiHost';
+import { finishedTaskInBody } from './bodyTask';
 import { SeenTasks } from './dedupe';
 import { checkSecret } from './secret';
 import { findTaskId, TASK_ID_PATTERN } from './taskId';
@@ -33,12 +36,14 @@ export interface TriggerOptions {
 	maxRequestsPerSecond: number;
 	maxRetries: number;
 	requestTimeoutSeconds: number;
+	/** Take a finished task's result from a complete callback body instead of reading the task. */
+	useCallbackResult: boolean;
 }
 
 /** The trigger's options with defaults; nulls (queue mode) and bad numbers fall back to the default. */
 export function readTriggerOptions(given: IDataObject | null | undefined): TriggerOptions {
 	const value = given ?? {};
-	const number = (key: keyof TriggerOptions, minimum: number): number => {
+	const number = (key: 'maxRequestsPerSecond' | 'maxRetries' | 'requestTimeoutSeconds', minimum: number): number => {
 		const read = Number(value[key] ?? DEFAULT_OPTIONS[key]);
 		return Number.isFinite(read) && read >= minimum ? read : (DEFAULT_OPTIONS[key] as number);
 	};
@@ -50,6 +55,7 @@ export function readTriggerOptions(given: IDataObject | null | undefined): Trigg
 		maxRequestsPerSecond: number('maxRequestsPerSecond', 0.1),
 		maxRetries: Math.min(10, Math.floor(number('maxRetries', 0))),
 		requestTimeoutSeconds: number('requestTimeoutSeconds', 1),
+		useCallbackResult: value.useCallbackResult === true,
 	};
 }
 
@@ -106,8 +112,9 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		return NO_RUN;
 	}
 
-	const headers = this.getHeaderData();
-	const found = findTaskId(this.getBodyData(), query, String(headers['content-type'] ?? ''));
+	const body = this.getBodyData();
+	const contentType = String(this.getHeaderData()['content-type'] ?? '');
+	const found = findTaskId(body, query, contentType);
 	if (!found || !TASK_ID_PATTERN.test(found.taskId)) {
 		reply.send({
 			status: 400,
@@ -138,33 +145,53 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		reply.send({ status: 200, body: { received: true, task_id: taskId, ...(state !== undefined ? { state } : {}) } });
 		return { workflowData: [[], [failedItem(taskId, error)]], noWebhookResponse: true };
 	};
-	let items: INodeExecutionData[];
+	let items: INodeExecutionData[] | undefined;
 	try {
 		const host = await resolveApiHost.call(this);
 		// The same pacer as the action nodes using this key in this process: sender and trigger share the QPS.
 		const transport = transportFor(host, options);
-		const result = await readTaskById.call(this, transport, spec, taskId, 0);
-		if (!isFinalState(result.data.state)) {
-			seen.release(taskId);
-			reply.send({ status: 200, body: { received: true, task_id: taskId, ignored: `task not finished (state ${String(result.data.state)})` } });
-			return NO_RUN;
+		const readFromApi = async (): Promise<TaskResult> => await readTaskById.call(this, transport, spec, taskId, 0);
+		const resultItems = async (result: TaskResult, wanted: string[]): Promise<INodeExecutionData[]> =>
+			await buildResultItems.call(this, transport, result, spec.results, {
+				returnType,
+				outputBinaryPropertyName: options.outputBinaryPropertyName,
+				maskBinaryPropertyName: options.maskBinaryPropertyName,
+				baseFileName: `picwish-${taskId}`,
+				wanted,
+				itemPerResult: spec.itemPerResult,
+				refresh: readFromApi,
+			}, 0);
+
+		const sent = options.useCallbackResult ? finishedTaskInBody(body, contentType, taskId, spec) : undefined;
+		if (sent) {
+			// The body as if a GET had answered it: a failed state throws here with the same message.
+			const result = readTask(node, { kind: 'ok', statusCode: 200, envelope: { status: 200, data: sent } }, 0, taskId);
+			reply.send({ status: 200, body: { received: true, task_id: taskId, state: 1 } });
+			try {
+				items = await resultItems(result, wantedFromTask(spec, result.data));
+			} catch (error) {
+				// A result the body names could not be used (e.g. its link): read the task, as without the option.
+				this.logger.debug(`PicWish Trigger: the callback's result for task ${taskId} could not be used, reading the task instead`, {
+					error: error instanceof Error ? error.message : String(error),
+				});
+			}
 		}
-		const wanted = wantedFromTask(spec, result.data);
-		if (wanted.length === 0) {
-			seen.done(taskId);
-			return failed(new Error(`PicWish finished task ${taskId} but it holds no result. Check "Task Made By": it must be the operation that created the task.`), 1);
+		if (!items) {
+			const result = await readFromApi();
+			if (!isFinalState(result.data.state)) {
+				seen.release(taskId);
+				reply.send({ status: 200, body: { received: true, task_id: taskId, ignored: `task not finished (state ${String(result.data.state)})` } });
+				return NO_RUN;
+			}
+			const wanted = wantedFromTask(spec, result.data);
+			if (wanted.length === 0) {
+				seen.done(taskId);
+				return failed(new Error(`PicWish finished task ${taskId} but it holds no result. Check "Task Made By": it must be the operation that created the task.`), 1);
+			}
+			// The task is done: the caller learns so now, the download follows.
+			reply.send({ status: 200, body: { received: true, task_id: taskId, state: 1 } });
+			items = await resultItems(result, wanted);
 		}
-		// The task is done: the caller learns so now, the download follows.
-		reply.send({ status: 200, body: { received: true, task_id: taskId, state: 1 } });
-		items = await buildResultItems.call(this, transport, result, spec.results, {
-			returnType,
-			outputBinaryPropertyName: options.outputBinaryPropertyName,
-			maskBinaryPropertyName: options.maskBinaryPropertyName,
-			baseFileName: `picwish-${taskId}`,
-			wanted,
-			itemPerResult: spec.itemPerResult,
-			refresh: async () => await readTaskById.call(this, transport, spec, taskId, 0),
-		}, 0);
 	} catch (error) {
 		if (isUnknownTask(error)) {
 			seen.release(taskId);
