@@ -6,8 +6,11 @@
 //   callbacks:     the sender creates the tasks with a Callback URL and finishes; PicWish (the
 //                  simulator) calls the PicWish Trigger, which reads each task once and writes the
 //                  cut-out to disk.
+//   body:          the same with the Trigger's "Use Result Sent With Callback": it takes the result
+//                  from the callback (the simulator POSTs the task's JSON envelope) and reads nothing.
 // Prints API requests per image, wall time until the last result, and the ratio to the ceiling.
-// Env: BENCH_IMAGES (200), BENCH_QPS (2), BENCH_PROCESSING_MS (1200), BENCH_SIZE (640), PICWISH_N8N_VERSION.
+// Env: BENCH_IMAGES (200), BENCH_QPS (2), BENCH_PROCESSING_MS (1200), BENCH_SIZE (640), PICWISH_N8N_VERSION,
+// BENCH_CALLBACK_RUNS (async,callbacks,body).
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -43,11 +46,18 @@ async function benchCallbacks({
 		makeSamples(photosDir, { count, size });
 		server = await n8n.startServer();
 
-		const { workflow, webhookId } = triggerWorkflow({ secret: SECRET, outDir });
-		const triggerId = await publish(server, workflow);
-		const triggerUrl = `${server.url}/webhook/${webhookId}/picwish`;
-		await waitForWebhook(triggerUrl);
-
+		// Two Trigger workflows: the default (reads each task with a GET) and "Use Result Sent With Callback".
+		const triggers = {};
+		for (const [key, useCallbackResult] of [['callbacks', false], ['body', true]]) {
+			const dir = path.join(outDir, key);
+			fs.mkdirSync(dir, { recursive: true });
+			const { workflow, webhookId } = triggerWorkflow({ secret: SECRET, outDir: dir, parameters: { options: useCallbackResult ? { useCallbackResult } : {} } });
+			workflow.name = `PicWish callbacks (${key})`;
+			const id = await publish(server, workflow);
+			const url = `${server.url}/webhook/${webhookId}/picwish`;
+			await waitForWebhook(url);
+			triggers[key] = { id, url, dir };
+		}
 		const sender = async (hookPath, parameters) => {
 			const base = senderWorkflow({ photosDir, callbackUrl: parameters.callbackUrl, qps, hookPath });
 			const picwish = base.nodes.find((node) => node.name === 'PicWish');
@@ -61,7 +71,7 @@ async function benchCallbacks({
 			return url;
 		};
 
-		const runs = (process.env.BENCH_CALLBACK_RUNS || 'async,callbacks').split(',');
+		const runs = (process.env.BENCH_CALLBACK_RUNS || 'async,callbacks,body').split(',');
 		// Async polling: the sender holds its execution open until every task is done.
 		if (runs.includes('async')) {
 		const asyncUrl = await sender('bench-async', { node: { processingMode: 'async', returnType: 'url' } });
@@ -73,6 +83,7 @@ async function benchCallbacks({
 		const endedAt = Date.now();
 		const stats = sim.stats();
 		rows.push({
+			key: 'async',
 			label: 'async polling (Wait for Completion)',
 			seconds: (endedAt - startedAt) / 1000,
 			senderSeconds: (endedAt - startedAt) / 1000,
@@ -83,32 +94,29 @@ async function benchCallbacks({
 		}
 
 		// Callbacks: the sender returns the created tasks; the Trigger workflow gets the results.
-		const callbackUrl = `${triggerUrl}?secret=${SECRET}`;
-		const callbacksUrl = await sender('bench-callbacks', { callbackUrl, node: { returnType: 'binary' } });
-		sim.reset();
-		log(`callbacks: ${count} images…`);
-		const startedAt = Date.now();
-		const response = await fetch(callbacksUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
-		const items = await response.json();
-		if (!Array.isArray(items)) log(`  the sender answered: ${JSON.stringify(items).slice(0, 300)}`);
-		const senderSeconds = (Date.now() - startedAt) / 1000;
-		const created = (Array.isArray(items) ? items : [items]).filter((item) => item.task_id).length;
-		const executions = await until(`${count} trigger executions`, async () => {
-			const list = (await executionsOf(server, triggerId)).filter((execution) => execution.mode === 'webhook');
-			return list.length >= created && list.every((execution) => execution.stoppedAt) ? list : undefined;
-		}, { timeoutMs: 30 * 60 * 1000, everyMs: 1000 });
-		const endedAt = Math.max(...executions.map((execution) => Date.parse(execution.stoppedAt)));
-		const stats = sim.stats();
-		const files = fs.readdirSync(outDir).filter((name) => name.endsWith('.png')).length;
-		rows.push({
-			label: 'callbacks + PicWish Trigger',
-			seconds: (endedAt - startedAt) / 1000,
-			senderSeconds,
-			results: files,
-			runs: executions.length,
-			stats,
-		});
-		log(`  sender ${senderSeconds.toFixed(1)} s, last result ${rows.at(-1).seconds.toFixed(1)} s, ${files}/${count} results, ${stats.requests} requests`);
+		const viaCallbacks = async (key, label) => {
+			const trigger = triggers[key];
+			const callbacksUrl = await sender(`bench-${key}`, { callbackUrl: `${trigger.url}?secret=${SECRET}`, node: { returnType: 'binary' } });
+			sim.reset();
+			log(`${label}: ${count} images…`);
+			const startedAt = Date.now();
+			const response = await fetch(callbacksUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+			const items = await response.json();
+			if (!Array.isArray(items)) log(`  the sender answered: ${JSON.stringify(items).slice(0, 300)}`);
+			const senderSeconds = (Date.now() - startedAt) / 1000;
+			const created = (Array.isArray(items) ? items : [items]).filter((item) => item.task_id).length;
+			const executions = await until(`${count} trigger executions`, async () => {
+				const list = (await executionsOf(server, trigger.id)).filter((execution) => execution.mode === 'webhook');
+				return list.length >= created && list.every((execution) => execution.stoppedAt) ? list : undefined;
+			}, { timeoutMs: 30 * 60 * 1000, everyMs: 1000 });
+			const endedAt = Math.max(...executions.map((execution) => Date.parse(execution.stoppedAt)));
+			const stats = sim.stats();
+			const files = fs.readdirSync(trigger.dir).filter((name) => name.endsWith('.png')).length;
+			rows.push({ key, label, seconds: (endedAt - startedAt) / 1000, senderSeconds, results: files, runs: executions.length, stats });
+			log(`  sender ${senderSeconds.toFixed(1)} s, last result ${rows.at(-1).seconds.toFixed(1)} s, ${files}/${count} results, ${stats.requests} requests`);
+		};
+		if (runs.includes('callbacks')) await viaCallbacks('callbacks', 'callbacks + PicWish Trigger (reads the task)');
+		if (runs.includes('body')) await viaCallbacks('body', 'callbacks + Trigger, Use Result Sent With Callback');
 	} finally {
 		await server?.stop();
 		await n8n.cleanup();
@@ -117,25 +125,28 @@ async function benchCallbacks({
 
 	const latency = processingMs / 1000;
 	const ceiling = (requestsPerImage) => (count * requestsPerImage - 1) / qps + latency;
+	// The fewest requests each way needs per image: create + one read (polling at its best, or the
+	// trigger's GET); create only when the trigger takes the result from the callback.
+	const leastRequests = { async: 2, callbacks: 2, body: 1 };
 	const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 	const lines = [];
 	lines.push(`Callbacks vs async polling: ${count} photos, ${qps} requests/s per key, ${processingMs} ms processing, n8n ${version} (one n8n start)`);
 	lines.push('');
-	lines.push('| run | sender finished (s) | last result (s) | results | runs | creates | task reads | API requests per image | 429s | % of 1-request ceiling | % of 2-request ceiling |');
-	lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+	lines.push('| run | sender finished (s) | last result (s) | results | runs | creates | task reads | API requests per image | 429s | ceiling used | % of it | % of 1-request ceiling |');
+	lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|');
 	for (const row of rows) {
 		const { stats } = row;
+		const least = leastRequests[row.key];
 		lines.push(
-			`| ${row.label} | ${fmt(row.senderSeconds)} | ${fmt(row.seconds)} | ${row.results}/${count} | ${row.runs ?? 1} | ${stats.createRequests} | ${stats.pollRequests} | ${fmt(stats.requests / count, 2)} | ${stats.rateLimited} | ${fmt((100 * ceiling(1)) / row.seconds)} % | ${fmt((100 * ceiling(2)) / row.seconds)} % |`,
+			`| ${row.label} | ${fmt(row.senderSeconds)} | ${fmt(row.seconds)} | ${row.results}/${count} | ${row.runs ?? 1} | ${stats.createRequests} | ${stats.pollRequests} | ${fmt(stats.requests / count, 2)} | ${stats.rateLimited} | ${least} request${least > 1 ? 's' : ''}/image: ${fmt(ceiling(least))} s | ${fmt((100 * ceiling(least)) / row.seconds)} % | ${fmt((100 * ceiling(1)) / row.seconds)} % |`,
 		);
 	}
-	const callbacks = rows.find((row) => row.label.startsWith('callbacks'));
 	lines.push('');
-	lines.push(`ceilings at ${qps} requests/s: 1 request per image ${fmt(ceiling(1))} s, 2 requests per image ${fmt(ceiling(2))} s (+ ${fmt(latency)} s latency)`);
-	if (callbacks) {
-		const { stats } = callbacks;
+	lines.push(`ceiling = (images × requests per image − 1) / ${qps} requests/s + ${fmt(latency)} s processing: 1 request per image ${fmt(ceiling(1))} s, 2 requests per image ${fmt(ceiling(2))} s`);
+	for (const row of rows.filter((entry) => entry.key !== 'async')) {
+		const { stats } = row;
 		lines.push(
-			`callbacks: ${stats.callbacksSent} sent, ${stats.callbacksDelivered} answered 2xx, ${stats.callbacksFailed} not; the sender's own requests per image ${fmt(stats.createRequests / count, 2)}; the trigger's ${fmt(stats.pollRequests / count, 2)} (one GET per task: it never trusts the callback body)`,
+			`${row.label}: ${stats.callbacksSent} callbacks sent, ${stats.callbacksDelivered} answered 2xx, ${stats.callbacksFailed} not; the sender's requests per image ${fmt(stats.createRequests / count, 2)}, the trigger's ${fmt(stats.pollRequests / count, 2)}`,
 		);
 	}
 	return lines;
