@@ -56,6 +56,8 @@ describe('callback_url', () => {
 		const read = await world.poll(SEG, created.json.data.task_id);
 		expect(body).toEqual(read.json);
 		expect(body.data).toMatchObject({ task_id: created.json.data.task_id, state: 1 });
+		// With its results: enough for the Trigger's "Use Result Sent With Callback".
+		expect(body.data.image).toMatch(/^http:\/\/127\.0\.0\.1:/);
 		const stats = world.sim.stats();
 		expect([stats.callbacksSent, stats.callbacksDelivered, stats.callbacksFailed]).toEqual([1, 1, 0]);
 		expect(stats.callbackLog).toEqual([expect.objectContaining({ task_id: created.json.data.task_id, status: 200, ok: true, attempt: 1, copy: 1, body: 'json' })]);
