@@ -20,12 +20,13 @@ function flattedFor(version) {
 	return require(path.join(dir, 'node_modules', 'flatted'));
 }
 
-function triggerWorkflow({ secret, outDir, parameters = {}, credential = { id: 'sim', name: 'PicWish simulator' } }) {
+/** PicWish Trigger → `next` (Write Files into `outDir` unless given), its Failed output → a No-Op "Failed". */
+function triggerWorkflow({ secret, outDir, parameters = {}, credential = { id: 'sim', name: 'PicWish simulator' }, next }) {
 	const trigger = node('PicWish Trigger', TRIGGER_TYPE, 1, { secret, taskType: 'removeBackground', returnType: 'binary', options: {}, ...parameters }, {
 		credentials: { picWishApi: credential },
 		webhookId: crypto.randomUUID(),
 	});
-	const workflow = chain('PicWish callbacks', [trigger, writeFiles('Write cut-outs', outDir), noOp('Failed')], {
+	const workflow = chain('PicWish callbacks', [trigger, next ?? writeFiles('Write cut-outs', outDir), noOp('Failed')], {
 		errorBranches: [{ from: 'PicWish Trigger', error: 'Failed' }],
 	});
 	return { workflow, webhookId: trigger.webhookId };
@@ -57,12 +58,23 @@ async function rest(server, method, route, body) {
 	}
 }
 
+/** n8n 1.x stores `active` as given on create (NOT NULL); 2.x sets it itself. */
+const majorVersions = new WeakMap();
+async function majorVersion(server) {
+	if (!majorVersions.has(server)) {
+		const { json } = await rest(server, 'GET', '/settings');
+		majorVersions.set(server, Number(String(json.data?.versionCli ?? '2').split('.')[0]));
+	}
+	return majorVersions.get(server);
+}
+
 async function publish(server, workflow) {
-	const { id: ignored, active, ...body } = workflow;
+	const { id: ignored, active, ...fields } = workflow;
+	const body = (await majorVersion(server)) < 2 ? { ...fields, active: false } : fields;
 	const created = await rest(server, 'POST', '/workflows', body);
 	if (created.status >= 300) throw new Error(`creating "${workflow.name}" failed: ${JSON.stringify(created.json).slice(0, 500)}`);
 	const { id, versionId } = created.json.data;
-	// n8n 2.x publishes a version; 1.x activates the workflow with PATCH.
+	// n8n 2.x and late 1.x publish a version; older 1.x activate the workflow with PATCH.
 	let activated = await rest(server, 'POST', `/workflows/${id}/activate`, { versionId });
 	if (activated.status === 404) activated = await rest(server, 'PATCH', `/workflows/${id}`, { active: true, versionId });
 	if (activated.status >= 300) throw new Error(`publishing "${workflow.name}" failed: ${JSON.stringify(activated.json).slice(0, 800)}`);

@@ -286,7 +286,8 @@ async function prepareN8n({ version = '2.41.1', tarball, workDir, binaryDataMode
 				if (child.exitCode !== null) throw new Error(`n8n start exited early:\n${log}`);
 				try {
 					const response = await fetch(`${url}/healthz/readiness`);
-					if (response.ok) break;
+					// n8n 1.x is "ready" a few seconds before its REST API is mounted (the owner setup would 404).
+					if (response.ok && (await fetch(`${url}/rest/settings`)).status !== 404) break;
 				} catch {
 					// Not listening yet.
 				}

@@ -2,13 +2,18 @@
 // process and 3 workers (`n8n worker`) of n8n 2.41.1, each with our packed tarball, binary data in
 // n8n's queue-mode default (the database). Concurrent calls to the production webhook of a published
 // "Webhook → PicWish → Respond to Webhook" workflow, half uploading a photo, half sending its URL,
-// against the simulator at 2 requests/s for the one key all workers share.
+// against the simulator at 2 requests/s for the one key all workers share. Then callbacks: a sender
+// workflow creates tasks with the Callback URL of a published PicWish Trigger workflow, whose webhook
+// runs on main and whose runs go to the workers.
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
 const { packOnce, alphaStats, CREDENTIALS } = require('./world');
 const { startQueueMode, webhookWorkflow } = require('./queueHarness');
+const { triggerWorkflow, waitForWebhook, until, executionsOf, executionDetail, flattedFor } = require('./callbackWorld');
+const { chain, node, picwish } = require('./workflows');
 const { startSimulator } = require('../../simulator/server');
 const { makeSamples } = require('../../scripts/make-samples');
 
@@ -24,12 +29,43 @@ const QPS = 2;
  * full speed with no backing off); the benchmark prints the figure.
  */
 const MAX_429_SHARE = 0.75;
+const CALLBACK_SECRET = 'queue-secret-5e1f0a7c9d3b2468';
+const CALLBACK_TASKS = 4;
+
+/** PicWish Trigger → Crypto (SHA-256 of the cut-out, computed where the run happens: on a worker). */
+function callbackTrigger(credential) {
+	const hash = node('Hash cut-out', 'n8n-nodes-base.crypto', 2, {
+		action: 'hash',
+		type: 'SHA256',
+		binaryData: true,
+		binaryPropertyName: 'data',
+		dataPropertyName: 'sha256',
+		encoding: 'hex',
+	});
+	const { workflow, webhookId } = triggerWorkflow({ secret: CALLBACK_SECRET, credential, next: hash });
+	return { workflow: { ...workflow, id: 'queueTrigger', name: 'PicWish Trigger (queue mode)' }, webhookId };
+}
+
+/** Webhook { imageUrl, callbackUrl } → PicWish (async, callback), answering with the created task. */
+function callbackSender(credential) {
+	const start = node('Webhook', 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path: 'callback-send', responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} }, {
+		webhookId: crypto.randomUUID(),
+	});
+	const send = picwish('PicWish', {
+		inputSource: 'url',
+		imageUrl: '={{ $json.body.imageUrl }}',
+		returnType: 'url',
+		options: { callbackUrl: '={{ $json.body.callbackUrl }}' },
+	}, { credential });
+	return { ...chain('PicWish sender (queue mode)', [start, send]), id: 'queueSender' };
+}
 
 describe(`queue mode: n8n ${VERSION} main + ${WORKERS} workers, one key at ${QPS} requests/s`, () => {
 	let sim;
 	let queue;
 	let photosDir;
 	let photos;
+	let trigger;
 
 	beforeAll(async () => {
 		sim = await startSimulator({ qps: QPS, processingMs: 600 });
@@ -38,6 +74,7 @@ describe(`queue mode: n8n ${VERSION} main + ${WORKERS} workers, one key at ${QPS
 		photos = fs.readdirSync(photosDir).sort();
 		sim.configure({ samplesDir: photosDir });
 		const credential = { id: CREDENTIALS.sim.id, name: CREDENTIALS.sim.name };
+		trigger = callbackTrigger(credential);
 		queue = await startQueueMode({
 			version: VERSION,
 			tarball: packOnce(),
@@ -52,6 +89,8 @@ describe(`queue mode: n8n ${VERSION} main + ${WORKERS} workers, one key at ${QPS
 					credential,
 					picwishParameters: { inputSource: 'url', imageUrl: '={{ $json.body.imageUrl }}' },
 				}),
+				trigger.workflow,
+				callbackSender(credential),
 			],
 		});
 	}, 10 * 60 * 1000);
@@ -119,5 +158,63 @@ describe(`queue mode: n8n ${VERSION} main + ${WORKERS} workers, one key at ${QPS
 		// The simulator saw the key over its limit only rarely, and the key never went to storage.
 		expect(share).toBeLessThanOrEqual(MAX_429_SHARE);
 		expect(stats.keyLeaks).toBe(0);
+	}, 10 * 60 * 1000);
+	it(`callbacks: ${CALLBACK_TASKS} tasks, the PicWish Trigger's webhook on main, one run per task on the workers (duplicates ignored), the cut-out readable there`, async () => {
+		sim.reset();
+		sim.configure({ callbackDuplicate: true, callbackDuplicateMs: 150 });
+		const flatted = flattedFor(VERSION);
+		const triggerUrl = `${queue.server.url}/webhook/${trigger.webhookId}/picwish`;
+		await waitForWebhook(triggerUrl);
+		const workerRunsBefore = Object.values(queue.executionsPerWorker()).reduce((sum, count) => sum + count, 0);
+
+		const tasks = await Promise.all(
+			Array.from({ length: CALLBACK_TASKS }, async (_, index) => {
+				const response = await fetch(queue.webhookUrl('callback-send'), {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json' },
+					body: JSON.stringify({ imageUrl: `${sim.storageUrl}/samples/${photos[index % photos.length]}`, callbackUrl: `${triggerUrl}?secret=${CALLBACK_SECRET}` }),
+				});
+				expect(response.status).toBe(200);
+				return await response.json();
+			}),
+		);
+		const taskIds = tasks.map((task) => task.task_id).sort();
+		expect(taskIds.every((taskId) => /^[\w-]+$/.test(taskId))).toBe(true);
+
+		const runsOf = async () => (await executionsOf(queue.server, trigger.workflow.id)).filter((execution) => execution.mode === 'webhook');
+		await until(`${CALLBACK_TASKS} trigger executions`, async () => {
+			const done = (await runsOf()).filter((execution) => execution.status === 'success');
+			return done.length >= CALLBACK_TASKS && sim.stats().callbacksSent >= 2 * CALLBACK_TASKS ? done : undefined;
+		}, { timeoutMs: 180_000, everyMs: 500 });
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		const runs = await runsOf();
+		const stats = sim.stats();
+		for (let wait = 0; wait < 40 && Object.values(queue.executionsPerWorker()).reduce((sum, count) => sum + count, 0) < workerRunsBefore + 2 * CALLBACK_TASKS; wait++) {
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		const workerRuns = Object.values(queue.executionsPerWorker()).reduce((sum, count) => sum + count, 0) - workerRunsBefore;
+		console.log(
+			`queue mode, callbacks: ${runs.length} trigger executions for ${CALLBACK_TASKS} tasks, ${workerRuns} executions on the workers (senders and triggers); ` +
+				`simulator: ${stats.createRequests} creates, ${stats.pollRequests} task reads, ${stats.callbacksSent} callbacks sent (${stats.callbacksDelivered} answered 2xx)`,
+		);
+		// Each task started one run (its duplicate none), and every run, the senders' and the triggers', ran on a worker.
+		expect(runs).toHaveLength(CALLBACK_TASKS);
+		expect(runs.every((execution) => execution.status === 'success')).toBe(true);
+		expect(workerRuns).toBe(2 * CALLBACK_TASKS);
+		expect(stats.pollRequests).toBe(CALLBACK_TASKS);
+		expect(stats.callbacksGaveUp).toBe(0);
+
+		// The worker read the cut-out the trigger stored on main: its hash is the stored result's.
+		const seen = [];
+		for (const execution of runs) {
+			const detail = await executionDetail(queue.server, flatted, execution.id);
+			const [item] = detail.outputs('Hash cut-out').main;
+			expect(item.json.state).toBe(1);
+			const bytes = Buffer.from(await (await fetch(item.json.image)).arrayBuffer());
+			expect(item.json.sha256).toBe(crypto.createHash('sha256').update(bytes).digest('hex'));
+			seen.push(item.json.task_id);
+		}
+		expect(seen.sort()).toEqual(taskIds);
+		expect(sim.stats().keyLeaks).toBe(0);
 	}, 10 * 60 * 1000);
 });

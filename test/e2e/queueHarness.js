@@ -96,7 +96,9 @@ async function startQueueMode({ version = '2.41.1', tarball, workers = 3, concur
 		// A published workflow's webhook goes live a moment later; a GET to a POST webhook answers
 		// "not registered for GET … Did you mean to make a POST request?" once it is.
 		for (const workflow of workflows) {
-			const webhookPath = workflow.nodes.find((entry) => entry.type === 'n8n-nodes-base.webhook').parameters.path;
+			const webhook = workflow.nodes.find((entry) => entry.type === 'n8n-nodes-base.webhook');
+			if (!webhook) continue; // e.g. a PicWish Trigger workflow: the test waits for its own URL.
+			const webhookPath = webhook.parameters.path;
 			const deadline = Date.now() + 120_000;
 			for (;;) {
 				const text = await fetch(webhookUrl(webhookPath)).then((response) => response.text(), () => '');
