@@ -2,7 +2,8 @@
  * Where a callback carries the task ID. What PicWish POSTs is not documented, so every likely shape
  * is read: the JSON envelope of a task answer (`{ data: { task_id } }`), a flat JSON object, a form
  * body (urlencoded or multipart, whose fields n8n puts under `data`), a JSON text in a field or in a
- * plain-text body, and last the query string. Only the ID is taken: the result is read from PicWish.
+ * plain-text body, and last the query string. Only the ID is taken here: the result is read from
+ * PicWish (or, with "Use Result Sent With Callback", from a complete body: bodyTask.ts).
  */
 import type { IDataObject } from 'n8n-workflow';
 
