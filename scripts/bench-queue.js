@@ -7,7 +7,8 @@
 // Printed per row: wall time (first API request to last answer, from the simulator's log), ratio to
 // the ceiling (N−1)/QPS + latency, 429s as % of requests, items lost, executions per worker.
 // Each row starts after a minute's pause, so the pacers start afresh (they forget after 60 s idle).
-// Env: BENCH_QUEUE_CALLS (60), BENCH_QPS (2), BENCH_PROCESSING_MS (1200), BENCH_QUEUE_PAUSE_MS (65000).
+// Env: BENCH_QUEUE_ROWS (auto3,shared3,auto1), BENCH_QUEUE_LOG (a folder for each row's request log),
+// BENCH_QUEUE_CALLS (60), BENCH_QPS (2), BENCH_PROCESSING_MS (1200), BENCH_QUEUE_PAUSE_MS (65000).
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -18,7 +19,7 @@ const { makeSamples } = require('./make-samples');
 
 const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
-async function benchQueue({ tarball, version = '2.41.1', calls = 60, qps = 2, processingMs = 1200, size = 640, pauseMs = 65_000, log = (message) => console.error(`[bench] ${message}`) }) {
+async function benchQueue({ tarball, version = '2.41.1', rowsWanted = ['auto3', 'shared3', 'auto1'], calls = 60, qps = 2, processingMs = 1200, size = 640, pauseMs = 65_000, log = (message) => console.error(`[bench] ${message}`) }) {
 	const sim = await startSimulator({ qps, processingMs });
 	const photosDir = fs.mkdtempSync(path.join(os.tmpdir(), 'picwish-bench-queue-'));
 	const rows = [];
@@ -41,9 +42,14 @@ async function benchQueue({ tarball, version = '2.41.1', calls = 60, qps = 2, pr
 			workflows: [workflow('benchAuto', 'bench-auto', credentials[0]), workflow('benchShared', 'bench-shared', credentials[1])],
 		});
 
+		let fresh = true;
 		async function measure(label, webhookPath, workers) {
-			log(`${label}: pausing ${pauseMs / 1000} s so the pacers start afresh…`);
-			await new Promise((resolve) => setTimeout(resolve, pauseMs));
+			// The first row meets pacers that never sent; later ones wait until the pacers forget.
+			if (!fresh) {
+				log(`${label}: pausing ${pauseMs / 1000} s so the pacers start afresh…`);
+				await new Promise((resolve) => setTimeout(resolve, pauseMs));
+			}
+			fresh = false;
 			sim.reset();
 			const before = queue.executionsPerWorker();
 			log(`${label}: ${calls} concurrent webhook calls…`);
@@ -67,6 +73,11 @@ async function benchQueue({ tarball, version = '2.41.1', calls = 60, qps = 2, pr
 			const failures = answers.filter((answer) => !answer.ok);
 			const stats = sim.stats();
 			const api = stats.requestLog.filter((entry) => entry.path.startsWith('/api/'));
+			// BENCH_QUEUE_LOG=<folder>: each row's API requests (arrival, answer, status) as JSON, for study.
+			if (process.env.BENCH_QUEUE_LOG) {
+				fs.mkdirSync(process.env.BENCH_QUEUE_LOG, { recursive: true });
+				fs.writeFileSync(path.join(process.env.BENCH_QUEUE_LOG, `${webhookPath}-${workers.length}w.json`), JSON.stringify(api));
+			}
 			const seconds = api.length > 0 ? (Math.max(...api.map((entry) => entry.t)) - Math.min(...api.map((entry) => entry.arrivedAt ?? entry.t))) / 1000 : NaN;
 			// A worker logs "finished" a moment after the answer went out.
 			const finished = () => workers.reduce((sum, name) => sum + (queue.executionsPerWorker()[name] - (before[name] ?? 0)), 0);
@@ -93,11 +104,13 @@ async function benchQueue({ tarball, version = '2.41.1', calls = 60, qps = 2, pr
 		}
 
 		const all = queue.workers.map((worker) => worker.name);
-		await measure('queue mode, 3 workers, defaults', 'bench-auto', all);
-		await measure('queue mode, 3 workers, "processes sharing this key" = 3', 'bench-shared', all);
-		// One worker: the other two stop (their share of the queue goes to the one left).
-		for (const worker of queue.workers.slice(1)) await worker.proc.stop();
-		await measure('queue mode, 1 worker, defaults', 'bench-auto', all.slice(0, 1));
+		if (rowsWanted.includes('auto3')) await measure('queue mode, 3 workers, defaults', 'bench-auto', all);
+		if (rowsWanted.includes('shared3')) await measure('queue mode, 3 workers, "processes sharing this key" = 3', 'bench-shared', all);
+		if (rowsWanted.includes('auto1')) {
+			// One worker: the other two stop (their share of the queue goes to the one left).
+			for (const worker of queue.workers.slice(1)) await worker.proc.stop();
+			await measure('queue mode, 1 worker, defaults', 'bench-auto', all.slice(0, 1));
+		}
 	} finally {
 		if (queue) await queue.close();
 		await sim.close();
@@ -134,6 +147,7 @@ if (require.main === module) {
 		qps: Number(process.env.BENCH_QPS || 2),
 		processingMs: Number(process.env.BENCH_PROCESSING_MS || 1200),
 		pauseMs: Number(process.env.BENCH_QUEUE_PAUSE_MS || 65_000),
+		rowsWanted: (process.env.BENCH_QUEUE_ROWS || 'auto3,shared3,auto1').split(','),
 	};
 	benchQueue({ tarball: packOnce({ rebuild: true }), ...options })
 		.then((rows) => console.log(`\n${queueTable(rows, options)}`))

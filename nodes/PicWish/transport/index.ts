@@ -111,6 +111,8 @@ export async function apiRequest(
 				body: toBuffer(answer.body),
 			};
 		} catch (error) {
+			// No answer, but the request has left (or never will): the pacer need not wait for it.
+			transport.pacer.settle(slot);
 			if (isCancelled(this) || attempt >= transport.maxRetries) {
 				throw apiError(
 					this.getNode(),
@@ -130,9 +132,10 @@ export async function apiRequest(
 
 		const verdict = classifyAnswer(response, accept);
 		if (verdict.kind === 'ok') {
-			transport.pacer.reward();
+			transport.pacer.reward(slot);
 			return verdict;
 		}
+		if (verdict.status !== 429) transport.pacer.settle(slot);
 		// Under contention with other n8n processes, a 429 (HTTP or JSON) is a wait for a slot: the pacer
 		// grants more attempts.
 		const attempts = verdict.status === 429 ? transport.maxRetries + transport.pacer.extraRetriesFor429() : transport.maxRetries;
