@@ -58,7 +58,9 @@ JSON
       # it, and it does not build against Node 20's V8, so 1.x rebuilds only sqlite3.
       local natives="sqlite3"
       if [[ "$version" != 1.* ]] && [ -d node_modules/isolated-vm ]; then natives="$natives isolated-vm"; fi
-      npm rebuild $natives >&2
+      # Under `npm test`, npm hands our .npmrc's ignore-scripts=true down as npm_config_ignore_scripts:
+      # the native builds need their scripts, so turn them back on here.
+      npm_config_ignore_scripts=false npm rebuild --ignore-scripts=false $natives >&2
     )
     echo "$nodedir" > "$dir/.nodedir"
     touch "$dir/.complete"
