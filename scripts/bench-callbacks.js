@@ -31,7 +31,7 @@ async function benchCallbacks({
 	version = process.env.PICWISH_N8N_VERSION || '2.41.1',
 	log = (message) => console.error(`[bench callbacks] ${message}`),
 } = {}) {
-	const sim = await startSimulator({ qps, processingMs });
+	const sim = await startSimulator({ qps, processingMs, imageThread: true });
 	const n8n = await prepareN8n({ version, tarball });
 	let server;
 	const rows = [];

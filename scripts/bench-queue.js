@@ -20,7 +20,7 @@ const { makeSamples } = require('./make-samples');
 const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 
 async function benchQueue({ tarball, version = '2.41.1', rowsWanted = ['auto3', 'shared3', 'auto1'], calls = 60, qps = 2, processingMs = 1200, size = 640, pauseMs = 65_000, log = (message) => console.error(`[bench] ${message}`) }) {
-	const sim = await startSimulator({ qps, processingMs });
+	const sim = await startSimulator({ qps, processingMs, imageThread: true });
 	const photosDir = fs.mkdtempSync(path.join(os.tmpdir(), 'picwish-bench-queue-'));
 	const rows = [];
 	let queue;

@@ -97,7 +97,7 @@ function countBinaries(items) {
 
 async function main() {
 	const tarball = packOnce({ rebuild: true });
-	const sim = await startSimulator({ qps: QPS, processingMs: PROCESSING_MS });
+	const sim = await startSimulator({ qps: QPS, processingMs: PROCESSING_MS, imageThread: true });
 	const prepared = [];
 	const rows = [];
 	const memory = [];

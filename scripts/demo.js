@@ -45,7 +45,7 @@ async function main() {
 		log(`using the real PicWish API (${region}) with the key from PICWISH_API_KEY`);
 		credential = { apiKey: realKey, region };
 	} else {
-		sim = await startSimulator({ qps: 2, processingMs: 1200 });
+		sim = await startSimulator({ qps: 2, processingMs: 1200, imageThread: true });
 		log(`using the local PicWish simulator at ${sim.apiUrl} (set PICWISH_API_KEY for the real API)`);
 		credential = { apiKey: 'sim-key', region: 'custom', baseUrl: sim.apiUrl };
 	}

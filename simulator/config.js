@@ -15,6 +15,9 @@ const DEFAULT_CONFIG = {
 	// Benchmarks of large uploads: results are drawn at most 400 px wide without decoding the upload
 	// (decoding 16-megapixel photos in JavaScript would make the simulator the bottleneck).
 	lightResults: false,
+	// Result pictures are made on a worker thread, so image work never delays the stamping of arrivals
+	// and the QPS limit (see imageThread.js). The benchmarks and the queue-mode test turn it on.
+	imageThread: false,
 	// Answers as the live API gives them: every result field present ("" when absent), state_detail.
 	liveApi: false,
 	// The next N API requests answer HTTP 200 {"status":429|500}, or HTTP 502 with an HTML page.

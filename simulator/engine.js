@@ -157,7 +157,9 @@ function createEngine({ state, storage, respond, later, hooks = {} }) {
 					},
 				};
 				try {
-					files = await endpoint.make(makeInput(bytes, name, config), params, context);
+					files = state.imageThread
+						? await state.imageThread.make({ endpoint, bytes, name, params, config, faults, TaskFailure })
+						: await endpoint.make(makeInput(bytes, name, config), params, context);
 				} catch (problem) {
 					finalState = problem instanceof TaskFailure ? problem.taskState : -1;
 					if (!(problem instanceof TaskFailure)) task.failure = problem.stack;
@@ -280,4 +282,4 @@ function createEngine({ state, storage, respond, later, hooks = {} }) {
 	return { create, poll, publicData, envelope };
 }
 
-module.exports = { createEngine, TaskFailure, MiB };
+module.exports = { createEngine, makeInput, TaskFailure, MiB };

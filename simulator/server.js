@@ -12,6 +12,7 @@ const { faultsIn } = require('./faults');
 const { readBody } = require('./net');
 const { responder } = require('./respond');
 const { createEngine } = require('./engine');
+const { ImageThread } = require('./imageThread');
 const { createCallbacks } = require('./callbacks');
 const { ENDPOINTS } = require('./endpoints');
 const { Storage } = require('./storage');
@@ -52,6 +53,8 @@ async function startSimulator(options = {}) {
 		const timer = setTimeout(() => { timers.delete(timer); fn(); }, ms);
 		timers.add(timer);
 	};
+
+	if (state.config.imageThread) state.imageThread = new ImageThread();
 
 	const callbacks = createCallbacks({ state, later });
 	const engine = createEngine({ state, storage, respond, later, hooks: { taskEnded: callbacks.taskEnded } });
@@ -180,6 +183,7 @@ async function startSimulator(options = {}) {
 		},
 		async close() {
 			state.closed = true;
+			await state.imageThread?.close();
 			for (const timer of timers) clearTimeout(timer);
 			timers.clear();
 			for (const server of [apiServer, storageServer]) {

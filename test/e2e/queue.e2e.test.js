@@ -69,7 +69,7 @@ describe(`queue mode: n8n ${VERSION} main + ${WORKERS} workers, one key at ${QPS
 	let trigger;
 
 	beforeAll(async () => {
-		sim = await startSimulator({ qps: QPS, processingMs: 600 });
+		sim = await startSimulator({ qps: QPS, processingMs: 600, imageThread: true });
 		photosDir = fs.mkdtempSync(path.join(os.tmpdir(), 'picwish-queue-photos-'));
 		await makeSamples(photosDir, { count: 4, size: 320 });
 		photos = fs.readdirSync(photosDir).sort();

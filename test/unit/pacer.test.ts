@@ -107,17 +107,28 @@ describe('pacer: scouting, rounds and shares (fake clock)', () => {
 		const [next] = await run(slow, 1);
 		expect(next.at).toBeGreaterThanOrEqual(600);
 		expect(next.at).toBeLessThan(700);
+
+		// Told it shares the key, a process waits for that answer up to 3 s: its share is smaller anyway.
+		const shared = new Pacer(2, { sharedProcesses: 3, random: seeded(2) });
+		await run(shared, 1);
+		const [held] = await run(shared, 1);
+		expect(held.at).toBeGreaterThanOrEqual(3000);
+		expect(held.at).toBeLessThan(3000 + 3 * ROUND_MS);
 	});
 
 	it('after scouting, sends its first rounds at the start of the rounds every process shares, then at the full rate', async () => {
 		const pacer = new Pacer(2, { random: seeded(3) });
 		await run(pacer, 1, { answer: true });
 		const starts = await run(pacer, 8, { answer: true });
-		// Three rounds at round starts (+ up to 10 ms); the first holds one request, as the scout's
-		// window has not passed.
+		// Three rounds at round starts; the first holds one request, as the scout's window has not
+		// passed. A process on its own takes the largest share, so it sends last in a round
+		// (24–30 ms in): in a round that others use too, it is the one refused.
 		const rounds = new Set(starts.slice(0, 5).map(({ abs }) => Math.floor(abs / ROUND_MS)));
 		expect(rounds.size).toBe(3);
-		for (const { abs } of starts.slice(0, 5)) expect(abs % ROUND_MS).toBeLessThanOrEqual(15);
+		for (const { abs } of starts.slice(0, 5)) {
+			expect(abs % ROUND_MS).toBeGreaterThanOrEqual(24);
+			expect(abs % ROUND_MS).toBeLessThanOrEqual(31);
+		}
 		// Then a pair per window of 1 s + the 25 ms guard, wherever the window ends.
 		expect(starts[5].at - starts[4].at).toBeGreaterThanOrEqual(1025);
 		expect(starts[5].at - starts[4].at).toBeLessThan(ROUND_MS);
@@ -185,6 +196,52 @@ describe('pacer: scouting, rounds and shares (fake clock)', () => {
 		expect(after.reduce((sum, units) => sum + units, 0)).toBe(2);
 		expect(after[from]).toBe(before[from] - 1);
 		expect(after[kept]).toBeGreaterThanOrEqual(1);
+		// It went to the round the process left free (room is likeliest there), not into a pair.
+		expect(after[before.indexOf(0)]).toBe(1);
+		expect(Math.max(...after)).toBe(1);
+	});
+
+	it('refused again in the round it moved to, it makes a pair in its other round instead of moving back', async () => {
+		const pacer = new Pacer(2, { sharedProcesses: 3, random: seeded(15) });
+		await run(pacer, 8, { answer: true });
+		const position = (start: { abs: number }) => Math.floor(start.abs / ROUND_MS) % 3;
+		/** The next request sent in a round at `wanted` of the cycle (the ones before it succeed). */
+		const nextIn = async (wanted: number) => {
+			for (let tries = 0; tries < 6; tries++) {
+				const [start] = await run(pacer, 1);
+				if (position(start) === wanted) return start;
+				pacer.reward(start.slot);
+			}
+			throw new Error(`no request in round ${wanted} of the cycle`);
+		};
+		const before = pacer.stats.units;
+		const free = before.indexOf(0);
+		const from = (free + 1) % 3;
+		const other = (free + 2) % 3;
+		pacer.penalize(undefined, (await nextIn(from)).slot);
+		expect(pacer.stats.units[free]).toBe(1);
+		expect(pacer.stats.units[from]).toBe(0);
+		// The round it moved to is full too (its requests come last there as well).
+		pacer.penalize(undefined, (await nextIn(free)).slot);
+		expect(pacer.stats.units[other]).toBe(2);
+		expect(pacer.stats.units[from]).toBe(0);
+		expect(pacer.stats.processes).toBe(3);
+		expect(pacer.stats.moves).toBe(2);
+	});
+
+	it('in a round, a process that takes a larger share sends later, so an overfull round refuses it first', async () => {
+		const offsets = async (sharedProcesses: number) => {
+			const pacer = new Pacer(2, { sharedProcesses, random: seeded(14) });
+			const starts = await run(pacer, 6, { answer: true, stepMs: 1 });
+			return starts.map(({ abs }) => abs % ROUND_MS);
+		};
+		const four = await offsets(4);
+		const three = await offsets(3);
+		const two = await offsets(2);
+		expect(Math.max(...four)).toBeLessThan(Math.min(...three));
+		expect(Math.max(...three)).toBeLessThan(Math.min(...two));
+		// All within the first 30 ms of the round: far from the next one.
+		expect(Math.max(...two)).toBeLessThan(30);
 	});
 
 	it('with a request in every round of its cycle, a refusal cannot be moved: one process more', async () => {
@@ -322,19 +379,39 @@ describe('pacers of several processes sharing one key (fake clock, a rolling-sec
 		return { refused, sent, seconds: (Date.now() - started) / 1000, perProcess };
 	}
 
+	/** `runs` runs of `shareKeyAcross` with different seeds: the 429s of all, the slowest, the least served. */
+	async function manyRuns(runs: number, sharedProcesses: number) {
+		let refused = 0;
+		let sent = 0;
+		let slowest = 0;
+		let leastServed = Infinity;
+		const refusedPerRun: number[] = [];
+		for (let run = 0; run < runs; run++) {
+			const result = await shareKeyAcross(3, 60, sharedProcesses, 8 * run + 1);
+			refused += result.refused;
+			sent += result.sent;
+			refusedPerRun.push(result.refused);
+			slowest = Math.max(slowest, result.seconds);
+			leastServed = Math.min(leastServed, ...result.perProcess);
+		}
+		return { share: refused / sent, refusedPerRun, slowest, leastServed };
+	}
+
 	it('three processes told they share the key settle on rounds that fit: few 429s, near the limit', async () => {
-		const { refused, sent, seconds, perProcess } = await shareKeyAcross(3, 60, 3, 21);
-		expect(refused / sent).toBeLessThan(0.07);
+		const { share, refusedPerRun, slowest, leastServed } = await manyRuns(12, 3);
+		// Random first rounds collide now and then: a 429 or two per run, over 12 runs about 2 %.
+		expect(share).toBeLessThan(0.03);
+		expect(refusedPerRun.filter((refused) => refused <= 1).length).toBeGreaterThanOrEqual(6);
 		// 60 requests at 2/s: 29.5 s + 1.2 s at best; rounds of 1.05 s cost 5 %.
-		expect(seconds).toBeLessThan(35);
-		for (const count of perProcess) expect(count).toBeGreaterThanOrEqual(15);
+		expect(slowest).toBeLessThan(36);
+		expect(leastServed).toBeGreaterThanOrEqual(15);
 	});
 
 	it('three processes at the defaults find their shares: none starves, 429s stay a minority', async () => {
-		const { refused, sent, seconds, perProcess } = await shareKeyAcross(3, 60, 0, 22);
-		expect(refused / sent).toBeLessThan(0.2);
-		expect(seconds).toBeLessThan(40);
-		for (const count of perProcess) expect(count).toBeGreaterThanOrEqual(12);
+		const { share, slowest, leastServed } = await manyRuns(12, 0);
+		expect(share).toBeLessThan(0.14);
+		expect(slowest).toBeLessThan(40);
+		expect(leastServed).toBeGreaterThanOrEqual(12);
 	});
 
 	it('a single process keeps the full rate (no contention to find)', async () => {

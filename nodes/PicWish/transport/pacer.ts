@@ -25,8 +25,10 @@
  *   processes share the key than estimated: n + 1 (the multiplicative decrease of the rate).
  * - After a long calm the process tries n − 1 (the additive increase); a try that is refused doubles
  *   the calm it waits before the next.
- * - In a round, each request leaves at a small random delay, so which process's request arrives
- *   last (and is refused) is left to chance: every process hears of a crowded key, not the same one.
+ * - In a round, a process that takes a larger share (estimates fewer processes) sends a little
+ *   later: in an overfull round the server refuses the last requests, so the process that should
+ *   take less hears of it first. Among equals a small random delay leaves it to chance.
+ * - A moved unit goes to a round the process leaves free if it has one (where room is likeliest).
  *
  * A retry budget (tokens spent by 429s, earned by successes) makes a process that keeps being
  * refused back off exponentially, with full jitter, instead of retrying at its pace.
@@ -62,6 +64,12 @@ const SUSTAINED_MS = 10_000;
  */
 const SCOUT_WAIT_MS = 600;
 /**
+ * The same wait for a process told it shares the key: it sends a share of the rate anyway, so it can
+ * wait for the answer. When many executions start at once, a worker's first requests leave late
+ * (its database is busy); sent one by one they cannot arrive together.
+ */
+const SHARED_SCOUT_WAIT_MS = 3000;
+/**
  * After scouting, a process on its own first sends its requests at the start of rounds, like
  * processes that know others share the key, for this many rounds: there a process not alone meets
  * the others' requests and hears of them, instead of taking every window before they can.
@@ -70,8 +78,15 @@ const ALIGNED_ROUNDS = 3;
 const SCOUT_POLL_MS = 10;
 /** A round is one window plus this guard: requests of neighbouring rounds never meet in a window. */
 const ROUND_GUARD_MS = 50;
-/** In its round, a request leaves at a random delay up to this long. */
-const ROUND_SPREAD_MS = 10;
+/**
+ * In its round, a request leaves at a random delay up to this long, after a delay that grows with the
+ * share the process takes: `ROUND_ORDER_MS` for each estimated process fewer than `ROUND_ORDER_TIERS`.
+ * When a round is overfull, the server refuses the requests that come last: those of the process that
+ * takes the most (estimates the fewest processes), which is the one that should take less.
+ */
+const ROUND_SPREAD_MS = 6;
+const ROUND_ORDER_MS = 8;
+const ROUND_ORDER_TIERS = 4;
 /** A round that began this long ago may still be used (timers fire a little late). */
 const LATE_ROUND_MS = 40;
 /** The largest number of processes a pacer assumes share its key. */
@@ -161,6 +176,8 @@ export class Pacer {
 	private budget = BUDGET_TOKENS;
 	/** Rounds of our recent 429s (rounds mode), and the starts of recent 429s (for "sustained"). */
 	private readonly refusedRounds: number[] = [];
+	/** Rounds we were refused in lately, cold requests included: where not to move a unit back to. */
+	private readonly movedFrom: number[] = [];
 	private readonly refusedStarts: number[] = [];
 	private readonly slots = new Map<number, Slot>();
 	private nextSlotId = 1;
@@ -238,7 +255,7 @@ export class Pacer {
 	 */
 	penalize(retryAfterMs = 0, slotId?: number): void {
 		const now = this.now();
-		const slot = (slotId === undefined ? undefined : this.slots.get(slotId)) ?? this.slots.get(this.nextSlotId - 1);
+		const slot = (slotId === undefined ? undefined : this.slots.get(slotId)) ?? this.lastSlot();
 		const startedAt = slot?.startedAt ?? now;
 		this.settleSlot(slot);
 		this.calmSince = now;
@@ -344,26 +361,39 @@ export class Pacer {
 	private rearrange(round: number, cold: boolean): void {
 		const cycle = this.processes;
 		const recent = this.refusedRounds.filter((earlier) => earlier !== round && round - earlier < 2 * cycle).length;
+		// Rounds of the cycle that refused us lately (cold requests included): full, whatever our
+		// units say.
+		const refusedLately = new Set(this.movedFrom.filter((earlier) => earlier !== round && round - earlier < 2 * cycle).map((earlier) => earlier % cycle));
 		// A cold request may have left late and met the next round: it moves the unit, no more.
 		if (!cold) this.refusedRounds.push(round);
-		while (this.refusedRounds.length > 0 && round - this.refusedRounds[0] >= 2 * cycle) this.refusedRounds.shift();
+		this.movedFrom.push(round);
+		for (const list of [this.refusedRounds, this.movedFrom]) {
+			while (list.length > 0 && round - list[0] >= 2 * cycle) list.shift();
+		}
 		const from = round % cycle;
-		// Any other round of the cycle with room for one more of our units, drawn at random (full
-		// jitter over the cycle). Two units in one round is allowed: when the others fill the same two
-		// rounds of three, a pair in the third is the only way to fit.
-		const targets: number[] = [];
+		// Another round of the cycle with room for one more of our units, drawn at random (full jitter
+		// over the cycle). Two units in one round is allowed: when the others fill the same two rounds
+		// of three, a pair in the third is the only way to fit.
+		let targets: number[] = [];
 		// With a unit in every round (a cycle no longer than the window's worth), moving cannot help.
 		if (cycle > this.perWindow()) {
 			this.units.forEach((count, index) => {
 				if (index !== from && count < this.perWindow()) targets.push(index);
 			});
 		}
+		// A round we leave free is where room is likeliest: someone else's unit left it, or nobody's
+		// is there. A pair in a round we already use only when there is no such round, or when that
+		// round refused us lately (we would move back and forth between two full rounds: a process
+		// whose requests come last, as a slower host's do, is refused in every full round).
+		const open = targets.filter((index) => !refusedLately.has(index));
+		const free = open.filter((index) => this.units[index] === 0);
+		if (free.length > 0) targets = free;
+		else if (open.length > 0) targets = open;
 		const overloaded = !cold && recent >= OVERLOAD_REFUSALS && round >= this.settleUntilRound;
 		if (overloaded || targets.length === 0 || this.units[from] === 0) {
 			if (this.processes < MAX_PROCESSES) {
 				this.counters.cuts++;
 				this.share(this.processes + 1);
-				this.refusedRounds.length = 0;
 			}
 			return;
 		}
@@ -382,6 +412,7 @@ export class Pacer {
 		this.processes = cycle;
 		this.units = units;
 		this.refusedRounds.length = 0;
+		this.movedFrom.length = 0;
 		// Everyone who met the same crowd changes estimate about now: give the new cycles two turns.
 		this.settleUntilRound = Math.floor(this.now() / this.roundMs()) + 2 * cycle;
 	}
@@ -391,6 +422,7 @@ export class Pacer {
 		this.processes = 1;
 		this.units = [];
 		this.refusedRounds.length = 0;
+		this.movedFrom.length = 0;
 	}
 
 	private startAfresh(): void {
@@ -444,7 +476,8 @@ export class Pacer {
 			}
 			if (this.scouting) {
 				const waiting = this.lastSlot();
-				if (waiting && !waiting.answered && now - waiting.startedAt < SCOUT_WAIT_MS) {
+				const patience = this.processes > 1 ? SHARED_SCOUT_WAIT_MS : SCOUT_WAIT_MS;
+				if (waiting && !waiting.answered && now - waiting.startedAt < patience) {
 					await sleep(SCOUT_POLL_MS);
 					continue;
 				}
@@ -476,16 +509,22 @@ export class Pacer {
 		if (round !== this.lastRound) {
 			this.lastRound = round;
 			this.startsInRound = 0;
-			this.roundDelay = this.random() * ROUND_SPREAD_MS;
+			this.roundDelay = this.delayInRound();
 		}
 		return round * length + this.roundDelay;
+	}
+
+	/** When in its round a request leaves: later the larger the share this process takes, then at random. */
+	private delayInRound(): number {
+		const order = ROUND_ORDER_TIERS - Math.min(this.processes, ROUND_ORDER_TIERS);
+		return order * ROUND_ORDER_MS + this.random() * ROUND_SPREAD_MS;
 	}
 
 	private take(now: number, round: number): number {
 		const cold = this.scouting || now < this.coldUntil;
 		if (!Number.isNaN(round)) {
 			this.startsInRound++;
-			this.roundDelay = this.random() * ROUND_SPREAD_MS;
+			this.roundDelay = this.delayInRound();
 			if (this.processes <= 1 && this.startsInRound === 1) this.alignedRoundsLeft--;
 		}
 		this.lastStartAt = now;
