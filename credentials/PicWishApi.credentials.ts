@@ -1,10 +1,13 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
+
+import { presentTicket } from '../nodes/PicWish/transport/sendGate';
 
 /** API hosts by region (vendor: global = Hong Kong, china = Shenzhen). */
 export const API_HOSTS: Record<string, string> = {
@@ -72,14 +75,15 @@ export class PicWishApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'X-API-KEY': '={{$credentials.apiKey}}',
-			},
-		},
-	};
+	/**
+	 * Adds the X-API-KEY header. n8n calls this after it has loaded the credential, right before it
+	 * sends: the node's requests check here that their rate-limit slot is still on time (see
+	 * nodes/PicWish/transport/sendGate.ts).
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const options = await presentTicket(requestOptions);
+		return { ...options, headers: { ...options.headers, 'X-API-KEY': String(credentials.apiKey ?? '') } };
+	}
 
 	// Reading a task that cannot exist costs nothing: a working key gets PicWish's JSON answer "not
 	// found". Every other answer fails the test: a wrong key (401), rate limiting (429), a server or

@@ -1,13 +1,14 @@
 /**
  * A stand-in for n8n's IExecuteFunctions, close to what n8n really does where the node depends on
  * it: HTTP goes through axios (so nock sees it) with n8n's option mapping, httpRequestWithAuthentication
- * adds the X-API-KEY header from the credential and wraps failures in NodeApiError, binary data is
- * kept as base64 the way n8n's default mode does.
+ * lets the credential type's authenticate() add the X-API-KEY header and wraps failures in
+ * NodeApiError, binary data is kept as base64 the way n8n's default mode does.
  */
 import axios from 'axios';
 import type { AxiosRequestConfig } from 'axios';
 import type {
 	IBinaryData,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -15,6 +16,8 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
+
+import { PicWishApi } from '../../credentials/PicWishApi.credentials';
 
 export interface ContextOptions {
 	items?: INodeExecutionData[];
@@ -103,10 +106,8 @@ export function createContext(options: ContextOptions = {}) {
 			httpRequest: async (request: IHttpRequestOptions) => await httpRequest(request),
 			httpRequestWithAuthentication: async function (_type: string, request: IHttpRequestOptions) {
 				try {
-					return await httpRequest(
-						{ ...request, headers: { ...(request.headers ?? {}), 'X-API-KEY': String(credentials.apiKey) } },
-						true,
-					);
+					// As n8n does: the credential type's authenticate() makes the request it sends.
+					return await httpRequest(await new PicWishApi().authenticate(credentials as ICredentialDataDecryptedObject, request), true);
 				} catch (error) {
 					throw new NodeApiError(node, error as never);
 				}

@@ -13,6 +13,7 @@ import type { Accept, Verdict } from './answers';
 import type { Pacer } from './pacer';
 import { pacerFor } from './pacer';
 import { backoffDelay, parseRetryAfter } from './retry';
+import { TICKET_HEADER, issueTicket, redeemTicket } from './sendGate';
 
 /** Where the engine runs: an action node's execution, or a trigger's webhook call. */
 export type ApiContext = IExecuteFunctions | IWebhookFunctions;
@@ -98,19 +99,24 @@ export async function apiRequest(
 	};
 
 	for (let attempt = 0; ; attempt++) {
-		const slot = await transport.pacer.acquire();
+		const granted = await transport.pacer.acquire();
+		// The credential's authenticate() checks the slot is still on time once n8n has loaded the key.
+		const ticket = issueTicket(transport.pacer, granted);
+		let slot = granted;
 		let response: RawResponse;
 		try {
 			const answer = (await this.helpers.httpRequestWithAuthentication.call(this, 'picWishApi', {
 				...options,
-				headers: { ...options.headers },
+				headers: { ...options.headers, [TICKET_HEADER]: ticket },
 			})) as { statusCode: number; headers?: Record<string, unknown>; body?: unknown };
+			slot = redeemTicket(ticket, granted);
 			response = {
 				statusCode: answer.statusCode,
 				headers: answer.headers ?? {},
 				body: toBuffer(answer.body),
 			};
 		} catch (error) {
+			slot = redeemTicket(ticket, granted);
 			// No answer, but the request has left (or never will): the pacer need not wait for it.
 			transport.pacer.settle(slot);
 			if (isCancelled(this) || attempt >= transport.maxRetries) {

@@ -89,6 +89,15 @@ const ROUND_ORDER_MS = 8;
 const ROUND_ORDER_TIERS = 4;
 /** A round that began this long ago may still be used (timers fire a little late). */
 const LATE_ROUND_MS = 40;
+/**
+ * A request still waiting to leave this long after its slot (n8n was loading the credential) would
+ * reach the server late, among the next round's requests: it takes a new slot (`onTime`). On its own
+ * a process allows less: a request may leave no later than the window's guard lets the one two
+ * starts after it come early (less a few ms for the network).
+ */
+const LATE_SEND_MS = 30;
+const LATE_SEND_NETWORK_MS = 8;
+const MIN_LATE_SEND_MS = 10;
 /** The largest number of processes a pacer assumes share its key. */
 const MAX_PROCESSES = 16;
 /** Refusals in the last two cycles (besides this one) that mean "more processes than estimated". */
@@ -121,6 +130,8 @@ export interface PacerOptions {
 
 interface Slot {
 	startedAt: number;
+	/** What it counts as in the window (a cold start counts later). */
+	countedAt: number;
 	/** The round it was sent in, and the estimate of processes it was sent under (0: on its own). */
 	round: number;
 	processes: number;
@@ -144,6 +155,8 @@ export interface PacerStats {
 	cuts: number;
 	moves: number;
 	probes: number;
+	/** Requests that were still waiting to leave well after their slot, and took a new one. */
+	lateSends: number;
 }
 
 export class Pacer {
@@ -181,7 +194,7 @@ export class Pacer {
 	private readonly refusedStarts: number[] = [];
 	private readonly slots = new Map<number, Slot>();
 	private nextSlotId = 1;
-	private readonly counters = { contention429s: 0, own429s: 0, cuts: 0, moves: 0, probes: 0 };
+	private readonly counters = { contention429s: 0, own429s: 0, cuts: 0, moves: 0, probes: 0, lateSends: 0 };
 	private lastContentionAt = Number.NEGATIVE_INFINITY;
 	private contentionSince = Number.NEGATIVE_INFINITY;
 
@@ -245,6 +258,23 @@ export class Pacer {
 			() => undefined,
 		);
 		return await turn;
+	}
+
+	/**
+	 * The request granted `slotId` is about to leave (n8n has loaded the credential). Resolves to that
+	 * slot while it is on time; a request that would leave well after its slot gives the slot back and
+	 * waits for a new one (a late request would meet the next round's in the server's window).
+	 */
+	async onTime(slotId: number): Promise<number> {
+		const slot = this.slots.get(slotId);
+		const allowed = this.processes > 1 ? LATE_SEND_MS : Math.max(MIN_LATE_SEND_MS, this.guardMs - LATE_SEND_NETWORK_MS);
+		if (!slot || slot.answered || this.now() - slot.startedAt <= allowed) return slotId;
+		this.counters.lateSends++;
+		// Not sent: it leaves the window. A round it was counted in stays used (that round is over).
+		const index = this.starts.indexOf(slot.countedAt);
+		if (index >= 0) this.starts.splice(index, 1);
+		this.slots.delete(slotId);
+		return await this.acquire();
 	}
 
 	/**
@@ -529,9 +559,10 @@ export class Pacer {
 		}
 		this.lastStartAt = now;
 		// Rounds carry their own guard; only free-running starts count a cold start as later.
-		this.starts.push(cold && Number.isNaN(round) ? now + COLD_START_MS : now);
+		const countedAt = cold && Number.isNaN(round) ? now + COLD_START_MS : now;
+		this.starts.push(countedAt);
 		const id = this.nextSlotId++;
-		this.slots.set(id, { startedAt: now, round, processes: this.processes, cold, refused: false, answered: false });
+		this.slots.set(id, { startedAt: now, countedAt, round, processes: this.processes, cold, refused: false, answered: false });
 		this.slots.delete(id - SLOTS_KEPT);
 		return id;
 	}
