@@ -71,6 +71,8 @@ function freshStats() {
 		storageDownloads: 0,
 		storageDenied: 0,
 		keyLeaks: 0,
+		// API requests still carrying the node's pacing ticket (n8n did not run the credential's authenticate()).
+		ticketHeaders: 0,
 		maxConcurrentCreates: 0,
 		callbacksSent: 0,
 		callbacksDelivered: 0,

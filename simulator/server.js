@@ -90,6 +90,7 @@ async function startSimulator(options = {}) {
 		if (url.pathname.startsWith('/__sim/')) return control(req, res, url);
 		const { stats, config } = state;
 		stats.requests++;
+		if (req.headers['x-picwish-ticket'] !== undefined) stats.ticketHeaders++;
 		stats.firstRequestAt = stats.firstRequestAt ?? Date.now();
 		stats.lastRequestAt = Date.now();
 		if (req.method === 'GET' && url.pathname.startsWith('/api/') && config.credentialTestAnswer && config.credentialTestAnswer !== 'normal') {

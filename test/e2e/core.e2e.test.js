@@ -71,6 +71,8 @@ describe.each(VERSIONS)('n8n %s: core flows', (version) => {
 		// Economical polling: about one read per task when processing is shorter than the first wait.
 		expect(stats.pollRequests).toBeLessThanOrEqual(items.length * 2);
 		expect(stats.keyLeaks).toBe(0);
+		// n8n ran the credential's authenticate() (it checks the pacing slot and drops the ticket).
+		expect(stats.ticketHeaders).toBe(0);
 	});
 
 	it('a mixed batch: failed items go to the error output paired with their inputs, none lost', async () => {

@@ -147,6 +147,8 @@ describe(`queue mode: n8n ${VERSION} main + ${WORKERS} workers, one key at ${QPS
 			expect(cutout.transparent).toBeGreaterThan(0);
 			expect(cutout.opaque).toBeGreaterThan(0);
 		}
+		// The workers ran the credential's authenticate() (the pacing ticket never reached the API).
+		expect(stats.ticketHeaders).toBe(0);
 		// None lost: one task created per call, one successful execution record per call.
 		expect(stats.tasksCreated).toBe(CALLS);
 		expect(statuses.success).toBe(CALLS);

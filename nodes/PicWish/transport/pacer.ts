@@ -92,12 +92,9 @@ const LATE_ROUND_MS = 40;
 /**
  * A request still waiting to leave this long after its slot (n8n was loading the credential) would
  * reach the server late, among the next round's requests: it takes a new slot (`onTime`). On its own
- * a process allows less: a request may leave no later than the window's guard lets the one two
- * starts after it come early (less a few ms for the network).
+ * a process allows a delay as long as the window's guard, which absorbs it.
  */
 const LATE_SEND_MS = 30;
-const LATE_SEND_NETWORK_MS = 8;
-const MIN_LATE_SEND_MS = 10;
 /** The largest number of processes a pacer assumes share its key. */
 const MAX_PROCESSES = 16;
 /** Refusals in the last two cycles (besides this one) that mean "more processes than estimated". */
@@ -267,7 +264,7 @@ export class Pacer {
 	 */
 	async onTime(slotId: number): Promise<number> {
 		const slot = this.slots.get(slotId);
-		const allowed = this.processes > 1 ? LATE_SEND_MS : Math.max(MIN_LATE_SEND_MS, this.guardMs - LATE_SEND_NETWORK_MS);
+		const allowed = this.processes > 1 ? LATE_SEND_MS : this.guardMs;
 		if (!slot || slot.answered || this.now() - slot.startedAt <= allowed) return slotId;
 		this.counters.lateSends++;
 		// Not sent: it leaves the window. A round it was counted in stays used (that round is over).
