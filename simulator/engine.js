@@ -53,6 +53,22 @@ function makeInput(bytes, name, config) {
 	};
 }
 
+/** What an endpoint's make() gets besides its input: the settings, the fault tokens, a downloader. */
+function makeContext(endpoint, config, faults, task) {
+	return {
+		config,
+		faults,
+		task,
+		TaskFailure,
+		/** Downloads a second input (a mask URL); the task fails with -3 when it does not answer. */
+		async fetch(url, limit = endpoint.maxBytes) {
+			const download = await fetchUrl(url, limit);
+			if (!download.ok) throw new TaskFailure(-3, `could not download ${url}`);
+			return download.bytes;
+		},
+	};
+}
+
 function createEngine({ state, storage, respond, later, hooks = {} }) {
 	function rememberTask(task) {
 		state.tasks.set(task.task_id, task);
@@ -144,22 +160,10 @@ function createEngine({ state, storage, respond, later, hooks = {} }) {
 				}
 			}
 			if (finalState === 1) {
-				const context = {
-					config,
-					faults,
-					task,
-					TaskFailure,
-					/** Downloads a second input (a mask URL); the task fails with -3 when it does not answer. */
-					async fetch(url, limit = endpoint.maxBytes) {
-						const download = await fetchUrl(url, limit);
-						if (!download.ok) throw new TaskFailure(-3, `could not download ${url}`);
-						return download.bytes;
-					},
-				};
 				try {
 					files = state.imageThread
 						? await state.imageThread.make({ endpoint, bytes, name, params, config, faults, TaskFailure })
-						: await endpoint.make(makeInput(bytes, name, config), params, context);
+						: await endpoint.make(makeInput(bytes, name, config), params, makeContext(endpoint, config, faults, task));
 				} catch (problem) {
 					finalState = problem instanceof TaskFailure ? problem.taskState : -1;
 					if (!(problem instanceof TaskFailure)) task.failure = problem.stack;
@@ -282,4 +286,4 @@ function createEngine({ state, storage, respond, later, hooks = {} }) {
 	return { create, poll, publicData, envelope };
 }
 
-module.exports = { createEngine, makeInput, TaskFailure, MiB };
+module.exports = { createEngine, makeInput, makeContext, TaskFailure, MiB };

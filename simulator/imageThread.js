@@ -60,22 +60,11 @@ class ImageThread {
 
 if (!isMainThread && parentPort) {
 	const { ENDPOINTS } = require('./endpoints');
-	const { makeInput, TaskFailure } = require('./engine');
-	const { fetchUrl } = require('./net');
+	const { makeContext, makeInput, TaskFailure } = require('./engine');
 	parentPort.on('message', async ({ id, path, bytes, name, params, config, faults }) => {
 		const endpoint = ENDPOINTS[path];
-		const context = {
-			config,
-			faults,
-			TaskFailure,
-			async fetch(url, limit = endpoint.maxBytes) {
-				const download = await fetchUrl(url, limit);
-				if (!download.ok) throw new TaskFailure(-3, `could not download ${url}`);
-				return download.bytes;
-			},
-		};
 		try {
-			const files = await endpoint.make(makeInput(revive(bytes), name, config), revive(params), context);
+			const files = await endpoint.make(makeInput(revive(bytes), name, config), revive(params), makeContext(endpoint, config, faults));
 			parentPort.postMessage({ id, files });
 		} catch (problem) {
 			parentPort.postMessage({ id, failure: problem instanceof TaskFailure ? problem.taskState : null, stack: problem?.stack });
