@@ -5,10 +5,10 @@
  * On its own, a process sends at the full QPS: at most `qps` starts in any window of one second plus
  * a small guard for the jitter between our start and the server's clock (a 429 our own starts
  * explain widens the guard a step, a run of successes takes it back). After an idle spell, until its
- * first answer, each request waits (briefly) for the answer to the one before ("scouting"); then
- * the process sends its first three rounds at
- * round starts (below): a process that is not alone learns it from a refused request there instead
- * of a refused burst, or of never being refused while it takes every window from the others.
+ * first answer, each request waits (briefly) for the answer to the one before ("scouting"); then the
+ * process sends its first three rounds at round starts (below): a process that is not alone learns
+ * it from a refused request there instead of a refused burst, or of never being refused while it
+ * takes every window from the others.
  *
  * In n8n's queue mode several workers send with one key and cannot talk to each other, so each finds
  * its share from the 429s it gets. A process that meets another one switches to rounds: the wall
@@ -28,7 +28,8 @@
  * - In a round, a process that takes a larger share (estimates fewer processes) sends a little
  *   later: in an overfull round the server refuses the last requests, so the process that should
  *   take less hears of it first. Among equals a small random delay leaves it to chance.
- * - A moved unit goes to a round the process leaves free if it has one (where room is likeliest).
+ * - A moved unit goes to a round the process leaves free if it has one (where room is likeliest),
+ *   never back to a round that refused it lately.
  *
  * A retry budget (tokens spent by 429s, earned by successes) makes a process that keeps being
  * refused back off exponentially, with full jitter, instead of retrying at its pace.
@@ -184,10 +185,9 @@ export class Pacer {
 	private probeAfterMs = PROBE_AFTER_MS;
 	private probingSince: number | undefined;
 	private budget = BUDGET_TOKENS;
-	/** Rounds of our recent 429s (rounds mode), and the starts of recent 429s (for "sustained"). */
-	private readonly refusedRounds: number[] = [];
-	/** Rounds we were refused in lately, cold requests included: where not to move a unit back to. */
-	private readonly movedFrom: number[] = [];
+	/** Rounds of our recent 429s in rounds mode (cold: the request may have left late). */
+	private readonly refusals: Array<{ round: number; cold: boolean }> = [];
+	/** Starts of our recent 429s on our own (for "sustained"). */
 	private readonly refusedStarts: number[] = [];
 	private readonly slots = new Map<number, Slot>();
 	private nextSlotId = 1;
@@ -387,16 +387,14 @@ export class Pacer {
 	 */
 	private rearrange(round: number, cold: boolean): void {
 		const cycle = this.processes;
-		const recent = this.refusedRounds.filter((earlier) => earlier !== round && round - earlier < 2 * cycle).length;
+		const earlier = this.refusals.filter((refusal) => refusal.round !== round && round - refusal.round < 2 * cycle);
+		// A cold request may have left late and met the next round: it moves the unit, no more.
+		const recent = earlier.filter((refusal) => !refusal.cold).length;
 		// Rounds of the cycle that refused us lately (cold requests included): full, whatever our
 		// units say.
-		const refusedLately = new Set(this.movedFrom.filter((earlier) => earlier !== round && round - earlier < 2 * cycle).map((earlier) => earlier % cycle));
-		// A cold request may have left late and met the next round: it moves the unit, no more.
-		if (!cold) this.refusedRounds.push(round);
-		this.movedFrom.push(round);
-		for (const list of [this.refusedRounds, this.movedFrom]) {
-			while (list.length > 0 && round - list[0] >= 2 * cycle) list.shift();
-		}
+		const refusedLately = new Set(earlier.map((refusal) => refusal.round % cycle));
+		this.refusals.push({ round, cold });
+		while (this.refusals.length > 0 && round - this.refusals[0].round >= 2 * cycle) this.refusals.shift();
 		const from = round % cycle;
 		// Another round of the cycle with room for one more of our units, drawn at random (full jitter
 		// over the cycle). Two units in one round is allowed: when the others fill the same two rounds
@@ -438,8 +436,7 @@ export class Pacer {
 		for (let unit = 0; unit < perWindow; unit++) units[(first + Math.floor((unit * cycle) / perWindow)) % cycle]++;
 		this.processes = cycle;
 		this.units = units;
-		this.refusedRounds.length = 0;
-		this.movedFrom.length = 0;
+		this.refusals.length = 0;
 		// Everyone who met the same crowd changes estimate about now: give the new cycles two turns.
 		this.settleUntilRound = Math.floor(this.now() / this.roundMs()) + 2 * cycle;
 	}
@@ -448,8 +445,7 @@ export class Pacer {
 		this.alignedRoundsLeft = 0;
 		this.processes = 1;
 		this.units = [];
-		this.refusedRounds.length = 0;
-		this.movedFrom.length = 0;
+		this.refusals.length = 0;
 	}
 
 	private startAfresh(): void {
