@@ -2,107 +2,106 @@
  * Keeps requests to one API key within its rate limit (QPS), shared by every item of an execution
  * and by concurrent executions in this n8n process that use the same key.
  *
- * On its own, a process sends at the full QPS: at most `qps` starts in any window of one second plus
- * a small guard for the jitter between our start and the server's clock (a 429 our own starts
- * explain widens the guard a step, a run of successes takes it back). After an idle spell, until its
- * first answer, each request waits (briefly) for the answer to the one before ("scouting"); then the
- * process sends its first three rounds at round starts (below): a process that is not alone learns
- * it from a refused request there instead of a refused burst, or of never being refused while it
- * takes every window from the others.
+ * In n8n's queue mode several processes (workers) send with one key and cannot talk to each other:
+ * each finds its share from the server's answers. What they agree on without talking is the clock:
+ * it is cut into rounds of one window plus a guard, the same rounds in every process, each holding
+ * the key's QPS requests. Processes divide the rounds by a layout (layout.ts): with 3 processes at
+ * QPS 2, two of them (tier 0) send one request each in rounds 1 and 2 of a 3-round cycle, the third
+ * (tier 1) two requests in round 0.
  *
- * In n8n's queue mode several workers send with one key and cannot talk to each other, so each finds
- * its share from the 429s it gets. A process that meets another one switches to rounds: the wall
- * clock cut into rounds of one window plus a guard (the same rounds in every process), each round
- * holding the key's `qps` requests (the rounds are what the processes agree on without talking: the
- * wall clocks of n8n's hosts agree to milliseconds). A process that estimates `n` processes on the key uses `qps`
- * request units per `n` rounds, at most one unit in a round when n ≥ qps: with 3 processes at QPS 2,
- * each sends in 2 rounds of every 3, and the rounds fill exactly.
+ * A request in a round is one of three kinds, sent at three points of the round: a *claim* (a
+ * request of the process's own share) first, an *entry* (a try for a place in a tier) later, a
+ * *probe* (a try for a larger share) last. When a round is overfull the server refuses whatever
+ * comes last, so:
+ * - a process enters a tier with one request in the first round of the tier's block; when the tier
+ *   is full, its members' claims came first and the entry is refused: the process tries the next
+ *   tier. Processes that start together settle their tiers in one round, with one refusal for each
+ *   process past tier 0.
+ * - a probe is refused when the requests it tried for are someone else's: the larger share is not
+ *   there. A probe that goes through makes the larger share the process's own (additive increase).
+ * - a refused claim means more processes in our rounds than the layout holds: refused twice within
+ *   two cycles (once, where each process has its exact part of a round), the process counts one
+ *   process more (multiplicative decrease) and, for a while, sends its claims first of all, so that
+ *   the others in its rounds are refused and count one more too. Crowded again right after, the
+ *   trouble is its tier: it tries the next.
  *
- * - A refused request in a round (someone else took the round's last unit) moves that unit to
- *   another round of the cycle, drawn at random; the process that got its request through keeps its
- *   round. So processes settle on rounds that fit together.
- * - Refused again soon after (more refusals than moving explains), or nowhere left to move: more
- *   processes share the key than estimated: n + 1 (the multiplicative decrease of the rate).
- * - After a long calm the process tries n − 1 (the additive increase); a try that is refused doubles
- *   the calm it waits before the next.
- * - In a round, a process that takes a larger share (estimates fewer processes) sends a little
- *   later: in an overfull round the server refuses the last requests, so the process that should
- *   take less hears of it first. Among equals a small random delay leaves it to chance.
- * - A moved unit goes to a round the process leaves free if it has one (where room is likeliest),
- *   never back to a round that refused it lately.
+ * A process that is not told how many share the key ("n8n processes sharing this key" at 1) starts as
+ * one of QPS + 1 processes (3 at QPS 2: the fewest that need tiers) and probes for a larger share
+ * until a probe is refused: on its own it runs free at the full rate after its first few rounds, and
+ * three workers that start together sort themselves out in their first cycle. Told it shares the key
+ * with n processes, it starts as one of n and tries for a larger share only after a long calm. After
+ * a minute without requests it starts afresh.
+ *
+ * On its own ("alone") a process sends at the full QPS without rounds: at most `qps` starts in any
+ * window of one second plus a small guard for the jitter between our start and the server's clock
+ * (a 429 our own starts explain widens the guard a step, a run of successes takes it back). A 429
+ * they do not explain means another process: back to rounds.
  *
  * A retry budget (tokens spent by 429s, earned by successes) makes a process that keeps being
  * refused back off exponentially, with full jitter, instead of retrying at its pace.
  */
 import { sleep } from 'n8n-workflow';
 
+import type { Layout } from './layout';
+import { isEntryRound, layoutFor, membersOf, shareOf, takesWithoutContest, unitsAt } from './layout';
 import { fullJitter } from './retry';
 
 const WINDOW_MS = 1000;
 const INITIAL_GUARD_MS = 25;
 /**
- * After an idle spell the first requests leave late (connection set-up, credential loading): their
- * slots are counted as taken this much later, so the next ones do not catch up with them.
+ * Alone, a run of successes narrows the guard a millisecond each down to this: requests reach the
+ * server within a few milliseconds of their start once a process is warm, and every millisecond of
+ * guard is a millisecond of every window lost.
  */
+const MIN_GUARD_MS = 10;
+/** After an idle spell, alone, the first requests' slots count this much later (they leave late). */
 const COLD_START_MS = 120;
 const MAX_GUARD_MS = 1000;
 const GUARD_STEP_MS = 40;
 const GUARD_RECOVERY_MS = 8;
-/**
- * Our own starts "explain" a 429 when `qps` of them (not refused) lie within a window plus this much
- * arrival skew before it. Once warm, requests reach the server within a few milliseconds of their
- * start; in the first window after an idle spell they may arrive much later.
- */
+/** Alone, our own starts "explain" a 429 when `qps` of them lie within a window plus this skew before it. */
 const OWN_SKEW_MS = 40;
 const COLD_SKEW_MS = 400;
 /** This many 429s our own starts explain, within this span, are contention all the same. */
 const SUSTAINED_429S = 3;
 const SUSTAINED_MS = 10_000;
-/**
- * After an idle spell, until the first answer ("scouting"), a request waits for the answer to the
- * one before it, up to this long: a process that is not alone hears of it from a refused single
- * request instead of a refused burst.
- */
-const SCOUT_WAIT_MS = 600;
-/**
- * The same wait for a process told it shares the key: it sends a share of the rate anyway, so it can
- * wait for the answer. When many executions start at once, a worker's first requests leave late
- * (its database is busy); sent one by one they cannot arrive together.
- */
-const SHARED_SCOUT_WAIT_MS = 3000;
-/**
- * After scouting, a process on its own first sends its requests at the start of rounds, like
- * processes that know others share the key, for this many rounds: there a process not alone meets
- * the others' requests and hears of them, instead of taking every window before they can.
- */
-const ALIGNED_ROUNDS = 3;
-const SCOUT_POLL_MS = 10;
 /** A round is one window plus this guard: requests of neighbouring rounds never meet in a window. */
 const ROUND_GUARD_MS = 50;
-/**
- * In its round, a request leaves at a random delay up to this long, after a delay that grows with the
- * share the process takes: `ROUND_ORDER_MS` for each estimated process fewer than `ROUND_ORDER_TIERS`.
- * When a round is overfull, the server refuses the requests that come last: those of the process that
- * takes the most (estimates the fewest processes), which is the one that should take less.
- */
-const ROUND_SPREAD_MS = 6;
-const ROUND_ORDER_MS = 8;
-const ROUND_ORDER_TIERS = 4;
-/** A round that began this long ago may still be used (timers fire a little late). */
+type Kind = 'free' | 'scout' | 'claim' | 'entry' | 'probe';
+/** Where in its round each kind of request leaves, plus a random part up to `OFFSET_SPREAD_MS`. */
+const OFFSET_MS: Record<Kind, number> = { free: 0, scout: 0, claim: 8, entry: 18, probe: 30 };
+/** Claims of a process that has just counted one process more leave before everyone else's. */
+const FIRST_OFFSET_MS = 0;
+const OFFSET_SPREAD_MS = 6;
+/** A slot that began this long ago may still be used (timers fire a little late). */
 const LATE_ROUND_MS = 40;
 /**
  * A request still waiting to leave this long after its slot (n8n was loading the credential) would
- * reach the server late, among the next round's requests: it takes a new slot (`onTime`). On its own
- * a process allows a delay as long as the window's guard, which absorbs it.
+ * reach the server late, among the next round's requests: it takes a new slot (`onTime`). Alone, a
+ * process allows a delay as long as the window's guard, which absorbs it. An entry leaves only on
+ * time: a worker that is slow to load a credential is slow to send it too.
  */
 const LATE_SEND_MS = 30;
-/** The largest number of processes a pacer assumes share its key. */
+const LATE_ENTRY_MS = 5;
+/**
+ * An entry or a probe with no 429 this long after it left went through (a refusal comes at once; a
+ * success may take the whole processing time). Until then an entering process sends nothing else.
+ */
+const VERDICT_WAIT_MS = 600;
+const POLL_MS = 10;
+/** Requests in the first rounds after a start afresh may leave late: a refused claim there is no conflict. */
+const COLD_ROUNDS = 3;
+/** The most processes a pacer counts on one key. */
 const MAX_PROCESSES = 16;
-/** Refusals in the last two cycles (besides this one) that mean "more processes than estimated". */
-const OVERLOAD_REFUSALS = 2;
+/** Refused claims within two cycles that mean "more processes here than the layout holds". */
+const CONFLICTS = 2;
+/** After a change of place, refused claims are no conflicts for this many cycles: the others are changing too. */
+const SETTLE_CYCLES = 2;
+/** After counting one more, claims leave first for this many cycles; crowded again within them: next tier. */
+const FIRST_CYCLES = 3;
 /** Calm (no 429) this long before trying a larger share; doubled after a try that was refused. */
-const PROBE_AFTER_MS = 30_000;
-const MAX_PROBE_AFTER_MS = 240_000;
+const PROBE_AFTER_MS = 60_000;
+const MAX_PROBE_AFTER_MS = 480_000;
 /** After this long without a request, what we learnt about other processes is stale: start afresh. */
 const FORGET_AFTER_MS = 60_000;
 /** Retry budget: a 429 spends a token, a success earns some back; below zero the process backs off. */
@@ -120,80 +119,130 @@ const CONTENTION_MEMORY_MS = 60_000;
 const CONTENTION_SUSTAINED_MS = 2000;
 
 export interface PacerOptions {
-	/** n8n processes sharing this key: each starts with its share of the rounds. 0 or 1 = on its own. */
+	/** n8n processes sharing this key: each starts as one of them. 0 or 1 = not told. */
 	sharedProcesses?: number;
 	now?: () => number;
 	random?: () => number;
 }
 
 interface Slot {
+	kind: Kind;
 	startedAt: number;
-	/** What it counts as in the window (a cold start counts later). */
+	/** What it counts as in the window (alone, a cold start counts later). */
 	countedAt: number;
-	/** The round it was sent in, and the estimate of processes it was sent under (0: on its own). */
+	/** The round it was sent in (NaN alone), and the place it was sent from. */
 	round: number;
-	processes: number;
-	/** Started in the first window after an idle spell. */
+	epoch: number;
 	cold: boolean;
 	refused: boolean;
 	answered: boolean;
 }
 
+/** A place in rounds: one of `processes` processes on the key, in `tier`. */
+interface Place {
+	processes: number;
+	tier: number;
+}
+
+/** A try for a larger share: the place it would be (undefined: alone), and the probes sent for it. */
+interface Probe {
+	place: Place | undefined;
+	round: number | undefined;
+	slots: number[];
+	sentAt: number;
+	/** Part of the start (the estimate is a guess), or a try after a long calm. */
+	purpose: 'start' | 'calm';
+}
+
 /** What the pacer has seen: for tests, the benchmark and debugging. */
 export interface PacerStats {
+	/** Requests per second it allows itself now. */
 	rate: number;
-	/** Processes the pacer estimates share the key (1: on its own). */
+	/** Processes it counts on the key (1: alone), and its tier among them. */
 	processes: number;
-	/** Request units per round of its cycle (empty on its own). */
+	tier: number;
+	/** Its requests in each round of its cycle. */
 	units: number[];
+	entering: boolean;
+	/** The estimate is a starting guess that probes may lower. */
+	provisional: boolean;
 	guardMs: number;
 	budget: number;
+	entries: number;
+	refusedEntries: number;
+	probes: number;
+	refusedProbes: number;
+	conflicts: number;
+	/** Times it counted one process more. */
+	grown: number;
 	contention429s: number;
 	own429s: number;
-	cuts: number;
-	moves: number;
-	probes: number;
 	/** Requests that were still waiting to leave well after their slot, and took a new one. */
 	lateSends: number;
 }
 
 export class Pacer {
-	private readonly starts: number[] = [];
-	private guardMs = INITIAL_GUARD_MS;
-	private coldUntil = 0;
-	/** Scouting: set after an idle spell, cleared by the first answer. */
-	private scouting = true;
-	private alignedRoundsLeft = 0;
-	private lastStartAt = Number.NEGATIVE_INFINITY;
-	private queue: Promise<void> = Promise.resolve();
 	private readonly now: () => number;
 	private readonly random: () => number;
 	private sharedProcesses: number;
-
-	/** Estimated processes on the key; 1 = on its own (window pacing), more = rounds. */
-	private processes = 1;
-	/** Request units this process sends in each round of its cycle of `processes` rounds. */
-	private units: number[] = [];
-	private lastRound = Number.NEGATIVE_INFINITY;
-	/** Until this round, refusals only move units: the last estimate needs time to settle. */
-	private settleUntilRound = Number.NEGATIVE_INFINITY;
-	private startsInRound = 0;
-	private roundDelay = 0;
+	private queue: Promise<void> = Promise.resolve();
 	private holdUntil = 0;
-	/** Since when no 429 came (or since the pacer started afresh). */
-	private calmSince: number;
-	private probeAfterMs = PROBE_AFTER_MS;
-	private probingSince: number | undefined;
+	private lastStartAt = Number.NEGATIVE_INFINITY;
 	private budget = BUDGET_TOKENS;
-	/** Rounds of our recent 429s in rounds mode (cold: the request may have left late). */
-	private readonly refusals: Array<{ round: number; cold: boolean }> = [];
-	/** Starts of our recent 429s on our own (for "sustained"). */
-	private readonly refusedStarts: number[] = [];
 	private readonly slots = new Map<number, Slot>();
 	private nextSlotId = 1;
-	private readonly counters = { contention429s: 0, own429s: 0, cuts: 0, moves: 0, probes: 0, lateSends: 0 };
+
+	// Alone: window pacing.
+	private readonly starts: number[] = [];
+	private guardMs = INITIAL_GUARD_MS;
+	private coldUntil = 0;
+	private readonly refusedStarts: number[] = [];
+
+	// Rounds.
+	/** Where the process sends; undefined: alone. */
+	private place: Place | undefined;
+	private layout: Layout | undefined;
+	/** Entering its tier: the entry request, while it awaits its verdict. */
+	private entering = false;
+	private entrySlot: number | undefined;
+	/**
+	 * Nothing leaves before this time: a refused scout (see `nextPlan`) was refused because others' first
+	 * requests came just before it, and they still count in the server's window until then.
+	 */
+	private quietUntil = Number.NEGATIVE_INFINITY;
+	/**
+	 * The round after an entry that went through: the entry may have reached the server late (a
+	 * worker's first requests do) and still count in that round's window, so the process sends
+	 * nothing there. Nobody enters in that round: entries are in the first round of a block.
+	 */
+	private quietRound = Number.NaN;
+	private provisional = false;
+	private probe: Probe | undefined;
+	/** Bumped by every change of place: verdicts on requests sent from an older one are stale. */
+	private epoch = 0;
+	private readonly used = new Map<number, Record<Kind, number>>();
+	private plan: { round: number; kind: Kind; at: number; epoch: number } | undefined;
+	private readonly conflictRounds: number[] = [];
+	/** Until this round, refused claims are no conflicts: the last change needs time to settle. */
+	private settleUntilRound = Number.NEGATIVE_INFINITY;
+	/** Until this round, claims leave first (the process has just counted one more). */
+	private firstUntilRound = Number.NEGATIVE_INFINITY;
+	private coldUntilRound = Number.NEGATIVE_INFINITY;
+	private calmSince: number;
+	private probeAfterMs = PROBE_AFTER_MS;
 	private lastContentionAt = Number.NEGATIVE_INFINITY;
 	private contentionSince = Number.NEGATIVE_INFINITY;
+	private readonly counters = {
+		entries: 0,
+		refusedEntries: 0,
+		probes: 0,
+		refusedProbes: 0,
+		conflicts: 0,
+		grown: 0,
+		contention429s: 0,
+		own429s: 0,
+		lateSends: 0,
+	};
 
 	constructor(
 		private qps: number,
@@ -210,14 +259,10 @@ export class Pacer {
 	setQps(qps: number, sharedProcesses?: number): void {
 		const shared = sharedProcesses === undefined ? this.sharedProcesses : normalizeShared(sharedProcesses);
 		if (qps === this.qps && shared === this.sharedProcesses) return;
-		const qpsChanged = qps !== this.qps;
 		this.qps = qps;
-		if (shared !== this.sharedProcesses) {
-			this.sharedProcesses = shared;
-			if (shared > this.processes) this.share(shared);
-		} else if (qpsChanged && this.processes > 1) {
-			this.share(this.processes);
-		}
+		this.sharedProcesses = shared;
+		// A new rate or a new count: what was found under the old one means nothing now.
+		this.startAfresh();
 	}
 
 	get windowMs(): number {
@@ -226,16 +271,18 @@ export class Pacer {
 
 	/** The requests per second this process allows itself right now (≤ the configured QPS). */
 	get currentRate(): number {
-		if (this.processes <= 1) return this.qps;
-		const units = this.units.reduce((sum, count) => sum + count, 0);
-		return Math.min(this.qps, (units * 1000) / (this.units.length * this.roundMs()));
+		if (!this.place || !this.layout) return this.qps;
+		return Math.min(this.qps, (shareOf(this.layout, this.place.tier) * 1000) / this.roundMs());
 	}
 
 	get stats(): PacerStats {
 		return {
 			rate: this.currentRate,
-			processes: this.processes,
-			units: [...this.units],
+			processes: this.place?.processes ?? 1,
+			tier: this.place?.tier ?? 0,
+			units: this.layout && this.place ? [...this.layout.tiers[this.place.tier]] : [],
+			entering: this.entering,
+			provisional: this.provisional,
 			guardMs: this.guardMs,
 			budget: this.budget,
 			...this.counters,
@@ -244,8 +291,8 @@ export class Pacer {
 
 	/**
 	 * Resolves when a request may start; callers are served in the order they asked. The number it
-	 * resolves to names the slot: give it to `penalize` (or `reward`) so the answer is judged against
-	 * that start.
+	 * resolves to names the slot: give it to `penalize`, `reward` or `settle` so the answer is judged
+	 * against that start.
 	 */
 	async acquire(): Promise<number> {
 		const turn = this.queue.then(async () => await this.waitForSlot());
@@ -264,58 +311,44 @@ export class Pacer {
 	 */
 	async onTime(slotId: number): Promise<number> {
 		const slot = this.slots.get(slotId);
-		const allowed = this.processes > 1 ? LATE_SEND_MS : this.guardMs;
-		if (!slot || slot.answered || this.now() - slot.startedAt <= allowed) return slotId;
+		if (!slot || slot.answered || this.now() - slot.startedAt <= this.allowedDelay(slot.kind)) return slotId;
 		this.counters.lateSends++;
-		// Not sent: it leaves the window. A round it was counted in stays used (that round is over).
+		// Not sent: it leaves the window, and an entry or probe it was is owed no verdict.
 		const index = this.starts.indexOf(slot.countedAt);
 		if (index >= 0) this.starts.splice(index, 1);
+		if (this.entrySlot === slotId) this.entrySlot = undefined;
+		if (this.probe?.slots.includes(slotId)) {
+			this.probe.slots = this.probe.slots.filter((id) => id !== slotId);
+			if (this.probe.slots.length === 0) this.probe.round = undefined;
+		}
 		this.slots.delete(slotId);
 		return await this.acquire();
 	}
 
 	/**
 	 * The server said 429 for the request started in `slotId` (default: the latest start). Keeps
-	 * everyone waiting at least `retryAfterMs` when the server said so; on contention moves the
-	 * request's unit to another round or counts one process more; over the retry budget, backs off
-	 * with full jitter.
+	 * everyone waiting at least `retryAfterMs` when the server said so; learns what the refusal says
+	 * about the other processes; over the retry budget, backs off with full jitter.
 	 */
 	penalize(retryAfterMs = 0, slotId?: number): void {
 		const now = this.now();
-		const slot = (slotId === undefined ? undefined : this.slots.get(slotId)) ?? this.lastSlot();
-		const startedAt = slot?.startedAt ?? now;
-		this.settleSlot(slot);
+		const id = slotId !== undefined && this.slots.has(slotId) ? slotId : this.nextSlotId - 1;
+		const slot = this.slots.get(id);
+		const first = slot !== undefined && !slot.refused;
+		if (slot) {
+			slot.answered = true;
+			slot.refused = true;
+		}
 		this.calmSince = now;
 		this.budget -= 1;
 
-		if (this.processes <= 1) {
-			const ownInWindow = this.ownStartsBefore(slot);
-			const explained = slot === undefined || ownInWindow >= this.perWindow();
-			if (slot) slot.refused = true;
-			this.refusedStarts.push(startedAt);
-			while (this.refusedStarts.length > 0 && now - this.refusedStarts[0] > SUSTAINED_MS) this.refusedStarts.shift();
-			const sustained = this.refusedStarts.length >= SUSTAINED_429S;
-			if (explained && !sustained) {
-				this.counters.own429s++;
-				this.guardMs = Math.min(MAX_GUARD_MS, this.guardMs + GUARD_STEP_MS);
-			} else {
-				// Another process used the key. With none of our own requests in the window, it sent
-				// the window's worth on its own: a scout, so at least `qps` others.
-				this.contention(now);
-				this.counters.cuts++;
-				this.share(Math.max(this.sharedProcesses, ownInWindow === 0 ? this.perWindow() + 1 : 2));
-			}
-		} else if (slot && !slot.refused) {
-			slot.refused = true;
-			this.contention(now);
-			// A 429 to a request sent under another estimate was an answer to a share we have left.
-			if (slot.processes === this.processes) this.rearrange(slot.round, slot.cold);
-		}
+		if (!slot || slot.kind === 'free') this.refusedAlone(now, slot);
+		else if (first) this.refusedInRound(now, slot, id);
 
 		let wait = retryAfterMs;
 		if (this.budget < 0) {
 			// Over budget: the whole process backs off exponentially, with full jitter.
-			const cycle = this.processes > 1 ? this.roundMs() * this.processes : this.windowMs;
+			const cycle = this.layout ? this.roundMs() * this.layout.cycle : this.windowMs;
 			wait += fullJitter(Math.min(MAX_BACKOFF_MS, cycle * 2 ** Math.min(4, -this.budget)), this.random);
 		}
 		if (wait > 0) this.holdUntil = Math.max(this.holdUntil, now + wait);
@@ -332,132 +365,50 @@ export class Pacer {
 
 	/**
 	 * The request started in `slotId` got an answer other than a 429, or none (a network failure):
-	 * it has left, whatever it was.
+	 * it has left, and the server did not refuse it.
 	 */
 	settle(slotId?: number): void {
-		this.settleSlot(slotId === undefined ? this.lastSlot() : this.slots.get(slotId));
+		const id = slotId ?? this.nextSlotId - 1;
+		const slot = this.slots.get(id);
+		if (!slot || slot.answered) return;
+		slot.answered = true;
+		if (slot.epoch !== this.epoch) return;
+		if (slot.kind === 'entry' && this.entering && this.entrySlot === id) this.admitted();
+		if (slot.kind === 'probe' && this.probe?.slots.includes(id)) this.probeWentThrough(id);
 	}
 
-	/** A request went through: earn back budget and guard; after a long calm, try for a larger share. */
+	/** A request went through: earn back budget and guard. */
 	reward(slotId?: number): void {
-		const now = this.now();
 		this.settle(slotId);
 		this.budget = Math.min(BUDGET_TOKENS, this.budget + BUDGET_EARN);
 		if (this.guardMs > INITIAL_GUARD_MS) this.guardMs = Math.max(INITIAL_GUARD_MS, this.guardMs - GUARD_RECOVERY_MS);
-		if (this.probingSince !== undefined && now - this.probingSince > this.probeAfterMs / 2) {
-			// The larger share held: the next try may come as early as this one did.
-			this.probingSince = undefined;
-			this.probeAfterMs = PROBE_AFTER_MS;
-		}
-		if (this.processes > 1 && now - this.calmSince > this.probeAfterMs) {
-			this.calmSince = now;
-			this.probingSince = now;
-			this.counters.probes++;
-			if (this.processes === 2) this.alone();
-			else this.share(this.processes - 1);
-		}
+		else if (!this.place) this.guardMs = Math.max(MIN_GUARD_MS, this.guardMs - 1);
 	}
 
-	private settleSlot(slot: Slot | undefined): void {
-		if (!slot) return;
-		slot.answered = true;
-		if (this.scouting) {
-			// The first answer: requests leave now; the first window after it is still cold.
-			this.scouting = false;
-			if (this.processes <= 1) this.alignedRoundsLeft = ALIGNED_ROUNDS;
-			this.coldUntil = Math.max(this.coldUntil, this.now() + this.windowMs);
-		}
+	private allowedDelay(kind: Kind): number {
+		if (kind === 'free') return this.guardMs;
+		return kind === 'entry' ? LATE_ENTRY_MS : LATE_SEND_MS;
 	}
 
-	private contention(now: number): void {
-		this.counters.contention429s++;
-		if (now - this.lastContentionAt > CONTENTION_MEMORY_MS) this.contentionSince = now;
-		this.lastContentionAt = now;
-		if (this.probingSince !== undefined) {
-			// We tried for a larger share and someone else had it: wait longer before the next try.
-			this.probeAfterMs = Math.min(MAX_PROBE_AFTER_MS, this.probeAfterMs * 2);
-			this.probingSince = undefined;
-		}
-	}
+	// ----- Alone -----
 
-	/**
-	 * A request of round `round` was refused: someone else took the round's last unit. Move our unit
-	 * to another round of the cycle; refused too often lately, or nowhere to move to: one process
-	 * more than estimated.
-	 */
-	private rearrange(round: number, cold: boolean): void {
-		const cycle = this.processes;
-		const earlier = this.refusals.filter((refusal) => refusal.round !== round && round - refusal.round < 2 * cycle);
-		// A cold request may have left late and met the next round: it moves the unit, no more.
-		const recent = earlier.filter((refusal) => !refusal.cold).length;
-		// Rounds of the cycle that refused us lately (cold requests included): full, whatever our
-		// units say.
-		const refusedLately = new Set(earlier.map((refusal) => refusal.round % cycle));
-		this.refusals.push({ round, cold });
-		while (this.refusals.length > 0 && round - this.refusals[0].round >= 2 * cycle) this.refusals.shift();
-		const from = round % cycle;
-		// Another round of the cycle with room for one more of our units, drawn at random (full jitter
-		// over the cycle). Two units in one round is allowed: when the others fill the same two rounds
-		// of three, a pair in the third is the only way to fit.
-		let targets: number[] = [];
-		// With a unit in every round (a cycle no longer than the window's worth), moving cannot help.
-		if (cycle > this.perWindow()) {
-			this.units.forEach((count, index) => {
-				if (index !== from && count < this.perWindow()) targets.push(index);
-			});
-		}
-		// A round we leave free is where room is likeliest: someone else's unit left it, or nobody's
-		// is there. A pair in a round we already use only when there is no such round, or when that
-		// round refused us lately (we would move back and forth between two full rounds: a process
-		// whose requests come last, as a slower host's do, is refused in every full round).
-		const open = targets.filter((index) => !refusedLately.has(index));
-		const free = open.filter((index) => this.units[index] === 0);
-		if (free.length > 0) targets = free;
-		else if (open.length > 0) targets = open;
-		const overloaded = !cold && recent >= OVERLOAD_REFUSALS && round >= this.settleUntilRound;
-		if (overloaded || targets.length === 0 || this.units[from] === 0) {
-			if (this.processes < MAX_PROCESSES) {
-				this.counters.cuts++;
-				this.share(this.processes + 1);
-			}
+	private refusedAlone(now: number, slot: Slot | undefined): void {
+		const ownInWindow = this.ownStartsBefore(slot);
+		const explained = slot === undefined || ownInWindow >= this.perRound();
+		this.refusedStarts.push(slot?.startedAt ?? now);
+		while (this.refusedStarts.length > 0 && now - this.refusedStarts[0] > SUSTAINED_MS) this.refusedStarts.shift();
+		const sustained = this.refusedStarts.length >= SUSTAINED_429S;
+		if (!this.place && explained && !sustained) {
+			this.counters.own429s++;
+			this.guardMs = Math.min(MAX_GUARD_MS, this.guardMs + GUARD_STEP_MS);
 			return;
 		}
-		this.counters.moves++;
-		this.units[from]--;
-		this.units[targets[Math.min(targets.length - 1, Math.floor(this.random() * targets.length))]]++;
-	}
-
-	/** Rounds mode for `processes` processes: our `qps` units spread over the cycle from a random round. */
-	private share(processes: number): void {
-		const cycle = Math.min(MAX_PROCESSES, Math.max(2, processes));
-		const perWindow = this.perWindow();
-		const units = new Array<number>(cycle).fill(0);
-		const first = Math.min(cycle - 1, Math.floor(this.random() * cycle));
-		for (let unit = 0; unit < perWindow; unit++) units[(first + Math.floor((unit * cycle) / perWindow)) % cycle]++;
-		this.processes = cycle;
-		this.units = units;
-		this.refusals.length = 0;
-		// Everyone who met the same crowd changes estimate about now: give the new cycles two turns.
-		this.settleUntilRound = Math.floor(this.now() / this.roundMs()) + 2 * cycle;
-	}
-
-	private alone(): void {
-		this.alignedRoundsLeft = 0;
-		this.processes = 1;
-		this.units = [];
-		this.refusals.length = 0;
-	}
-
-	private startAfresh(): void {
-		if (this.sharedProcesses > 1) this.share(this.sharedProcesses);
-		else this.alone();
-		this.guardMs = INITIAL_GUARD_MS;
-		this.budget = BUDGET_TOKENS;
-		this.refusedStarts.length = 0;
-		this.calmSince = this.now();
-		this.probeAfterMs = PROBE_AFTER_MS;
-		this.probingSince = undefined;
-		this.scouting = true;
+		this.contention(now);
+		if (this.place) return;
+		// Another process used the key. With none of our own requests in the window, it sent the
+		// window's worth on its own: at least `qps` others.
+		const others = ownInWindow === 0 ? this.perRound() : 1;
+		this.moveTo({ processes: Math.max(this.sharedProcesses, 1 + others), tier: 0 }, { enter: true, provisional: false });
 	}
 
 	/** Our starts that were not refused, within one window (plus the arrival skew) before this one. */
@@ -471,12 +422,166 @@ export class Pacer {
 		return own;
 	}
 
-	private lastSlot(): Slot | undefined {
-		return this.slots.get(this.nextSlotId - 1);
+	// ----- Rounds -----
+
+	private refusedInRound(now: number, slot: Slot, slotId: number): void {
+		this.contention(now);
+		if (slot.kind === 'scout') {
+			// At least the round's worth from others in this second: the process would lose tier 0.
+			if (slot.epoch === this.epoch && this.entering && this.place?.tier === 0) {
+				this.quietUntil = slot.startedAt + WINDOW_MS + ROUND_GUARD_MS;
+				this.nextTier();
+			}
+			return;
+		}
+		if (slot.kind === 'entry') {
+			this.counters.refusedEntries++;
+			// The tier was full: its members' claims came first. (Also when the verdict came late and
+			// the process had taken the place: it was not its to take.)
+			if (slot.epoch === this.epoch) this.nextTier();
+			return;
+		}
+		if (slot.kind === 'probe') {
+			this.counters.refusedProbes++;
+			if (this.probe?.slots.includes(slotId)) this.probeRefused();
+			return;
+		}
+		// A claim refused: someone else sends in our rounds.
+		if (!this.place || !this.layout || slot.epoch !== this.epoch || slot.cold || slot.round < this.settleUntilRound) return;
+		this.counters.conflicts++;
+		this.conflictRounds.push(slot.round);
+		while (this.conflictRounds.length > 0 && slot.round - this.conflictRounds[0] >= 2 * Math.max(2, this.layout.cycle)) this.conflictRounds.shift();
+		// Where a process has a round's worth to itself, or one tier is for all, one refused claim
+		// already means one more.
+		const alone = this.layout.tiers.length === 1 || membersOf(this.layout, this.place.tier) === 1;
+		const needed = alone ? 1 : CONFLICTS;
+		if (this.conflictRounds.length >= needed) this.crowded();
 	}
 
-	/** Requests the key allows in one window. */
-	private perWindow(): number {
+	/** The entry was refused: the next tier (past the last one, the layout holds one process more). */
+	private nextTier(): void {
+		if (!this.place || !this.layout) return;
+		// Refused, the process knows the key is full: the others must make room, and hear of it sooner
+		// when its claims leave first.
+		const tier = this.place.tier + 1;
+		if (tier < this.layout.tiers.length) {
+			this.moveTo({ processes: this.place.processes, tier }, { enter: true, provisional: false, first: true });
+		} else {
+			// Refused in every tier: the layout holds one process more, and the process takes the new
+			// last tier without asking (entering it would only be refused by claims of the old layout).
+			this.moveTo({ processes: Math.min(MAX_PROCESSES, this.place.processes + 1), tier }, { enter: false, provisional: false, first: true });
+		}
+	}
+
+	/**
+	 * Refused claims: more processes in our rounds than the layout holds. Count one more, keeping our
+	 * tier, and send first for a while so that the others hear of it too; crowded again within that
+	 * while, our tier holds one process too many: try the next.
+	 */
+	private crowded(): void {
+		if (!this.place || !this.layout) return;
+		const round = this.currentRound();
+		if (round < this.firstUntilRound && this.place.tier < this.layout.tiers.length - 1) {
+			this.moveTo({ processes: this.place.processes, tier: this.place.tier + 1 }, { enter: true, provisional: false });
+			return;
+		}
+		this.counters.grown++;
+		this.moveTo({ processes: Math.min(MAX_PROCESSES, this.place.processes + 1), tier: this.place.tier }, { enter: false, provisional: false, first: true });
+	}
+
+	/** The entry went through (or no 429 came for it in time): a member of its tier. */
+	private admitted(): void {
+		// Told it shares the key, the process keeps the round after its entry quiet; on a guess it
+		// would rather not wait (on its own, a quiet round is only lost time).
+		const entry = this.entrySlot === undefined ? undefined : this.slots.get(this.entrySlot);
+		if (entry && !this.provisional) this.quietRound = entry.round + 1;
+		this.entering = false;
+		this.entrySlot = undefined;
+		this.plan = undefined;
+	}
+
+	private probeWentThrough(slotId: number): void {
+		const probe = this.probe;
+		if (!probe) return;
+		probe.slots = probe.slots.filter((id) => id !== slotId);
+		if (probe.slots.length > 0) return;
+		// Every probe of the round went through: the larger share is free. Take it; on a starting
+		// guess, try the next one.
+		this.probe = undefined;
+		if (!probe.place) this.alone();
+		else this.moveTo(probe.place, { enter: false, provisional: probe.purpose === 'start' });
+	}
+
+	private probeRefused(): void {
+		const probe = this.probe;
+		this.probe = undefined;
+		this.plan = undefined;
+		// The share is someone else's: our place stands. A try after a calm waits longer next time.
+		if (probe?.purpose === 'calm') this.probeAfterMs = Math.min(MAX_PROBE_AFTER_MS, this.probeAfterMs * 2);
+		this.provisional = false;
+		this.calmSince = this.now();
+	}
+
+	/** Sends in rounds from `place`: entering its tier (a contest, unless it is taken without one) or as a member. */
+	private moveTo(place: Place, how: { enter: boolean; provisional: boolean; first?: boolean }): void {
+		const layout = layoutFor(Math.min(MAX_PROCESSES, place.processes), this.perRound());
+		this.place = { processes: layout.processes, tier: Math.min(Math.max(0, place.tier), layout.tiers.length - 1) };
+		this.layout = layout;
+		this.provisional = how.provisional;
+		this.entering = how.enter && !takesWithoutContest(layout, this.place.tier);
+		if (this.entering) this.counters.entries++;
+		this.entrySlot = undefined;
+		this.probe = undefined;
+		this.plan = undefined;
+		this.conflictRounds.length = 0;
+		this.epoch++;
+		const round = this.currentRound();
+		this.settleUntilRound = round + SETTLE_CYCLES * layout.cycle;
+		this.firstUntilRound = how.first ? round + FIRST_CYCLES * layout.cycle : Number.NEGATIVE_INFINITY;
+		this.calmSince = this.now();
+	}
+
+	private alone(): void {
+		// The window pacing starts from the requests that just left in rounds.
+		const now = this.now();
+		this.starts.length = 0;
+		for (const slot of this.slots.values()) {
+			if (!slot.refused && now - slot.countedAt < this.freeWindow()) this.starts.push(slot.countedAt);
+		}
+		this.starts.sort((a, b) => a - b);
+		this.place = undefined;
+		this.layout = undefined;
+		this.entering = false;
+		this.entrySlot = undefined;
+		this.probe = undefined;
+		this.plan = undefined;
+		this.provisional = false;
+		this.epoch++;
+	}
+
+	private startAfresh(): void {
+		const told = this.sharedProcesses > 1;
+		const q = this.perRound();
+		// Not told: start as one of the fewest processes that need tiers (at QPS 2: 3), or as one of
+		// two at a higher QPS, and probe for more.
+		const guess = told ? this.sharedProcesses : q <= 2 ? q + 1 : 2;
+		this.moveTo({ processes: guess, tier: 0 }, { enter: true, provisional: !told });
+		this.guardMs = INITIAL_GUARD_MS;
+		this.budget = BUDGET_TOKENS;
+		this.refusedStarts.length = 0;
+		this.starts.length = 0;
+		this.probeAfterMs = PROBE_AFTER_MS;
+		this.coldUntilRound = this.currentRound() + COLD_ROUNDS;
+	}
+
+	private contention(now: number): void {
+		this.counters.contention429s++;
+		if (now - this.lastContentionAt > CONTENTION_MEMORY_MS) this.contentionSince = now;
+		this.lastContentionAt = now;
+	}
+
+	/** Requests the key allows in one window (one round). */
+	private perRound(): number {
 		return Math.max(1, Math.floor(this.qps));
 	}
 
@@ -485,77 +590,180 @@ export class Pacer {
 		return (WINDOW_MS + ROUND_GUARD_MS) / Math.min(1, this.qps);
 	}
 
+	private currentRound(): number {
+		return Math.floor(this.now() / this.roundMs());
+	}
+
+	/**
+	 * Verdicts that time has settled (an entry or probe with no 429 for `VERDICT_WAIT_MS` went
+	 * through), and tries for a larger share: at once on a starting guess, after a long calm otherwise.
+	 */
+	private review(now: number): void {
+		if (this.entering && this.entrySlot !== undefined) {
+			const slot = this.slots.get(this.entrySlot);
+			if (!slot || now - slot.startedAt >= VERDICT_WAIT_MS) this.admitted();
+		}
+		if (this.probe && this.probe.slots.length > 0 && now - this.probe.sentAt >= VERDICT_WAIT_MS) {
+			for (const id of [...this.probe.slots]) {
+				const slot = this.slots.get(id);
+				if (slot) slot.answered = true;
+				this.probeWentThrough(id);
+			}
+		}
+		if (this.place && !this.entering && !this.probe) {
+			if (this.provisional) this.startProbe('start');
+			else if (now - this.calmSince > this.probeAfterMs) this.startProbe('calm');
+		}
+	}
+
+	/** A try for the share of one process fewer (alone, from two). */
+	private startProbe(purpose: 'start' | 'calm'): void {
+		if (!this.place) return;
+		const processes = this.place.processes - 1;
+		const place = processes <= 1 ? undefined : { processes, tier: Math.min(this.place.tier, layoutFor(processes, this.perRound()).tiers.length - 1) };
+		this.probe = { place, round: undefined, slots: [], sentAt: 0, purpose };
+		this.plan = undefined;
+		if (purpose === 'calm') this.calmSince = this.now();
+	}
+
+	/** Requests the probed place would send in `round` beyond ours. */
+	private probeUnitsIn(round: number): number {
+		if (!this.probe || !this.place || !this.layout) return 0;
+		const { place } = this.probe;
+		const wanted = place ? unitsAt(layoutFor(place.processes, this.perRound()), place.tier, round) : this.perRound();
+		return Math.max(0, wanted - unitsAt(this.layout, this.place.tier, round));
+	}
+
+	private usedIn(round: number): Record<Kind, number> {
+		let used = this.used.get(round);
+		if (!used) {
+			used = { free: 0, scout: 0, claim: 0, entry: 0, probe: 0 };
+			this.used.set(round, used);
+			for (const old of this.used.keys()) if (old < round - 4) this.used.delete(old);
+		}
+		return used;
+	}
+
+	/** The next slot in rounds: its round, kind and time; the same plan until it is taken or stale. */
+	private nextPlan(now: number): { round: number; kind: Kind; at: number } | undefined {
+		if (this.plan && this.plan.epoch === this.epoch && this.plan.at >= now - LATE_ROUND_MS) return this.plan;
+		this.plan = undefined;
+		const { place, layout } = this;
+		if (!place || !layout) return undefined;
+		const length = this.roundMs();
+		const first = Math.floor((now - LATE_ROUND_MS) / length);
+		for (let round = first; round <= first + 2 * layout.cycle + 1; round++) {
+			const used = this.usedIn(round);
+			const mine = unitsAt(layout, place.tier, round);
+			const kinds: Kind[] = [];
+			if (this.entering) {
+				// One entry, in the first round of the tier's block (where its members claim first).
+				const usable = round * length + OFFSET_MS.entry >= now - LATE_ROUND_MS;
+				if (this.entrySlot === undefined && usable && isEntryRound(layout, place.tier, round)) {
+					// More than a round before the entry, one request a round leaves at once, a *scout*: a
+					// single request, or a test in the editor, does not wait for the entry, and on its own
+					// the process does not lose those rounds. It no longer counts when the entry leaves.
+					// Refused, it tells that the key is busy: the process would lose tier 0, and skips it.
+					const current = Math.floor(now / length);
+					if (place.tier === 0 && round * length - now >= length && this.usedIn(current).scout === 0) {
+						this.plan = { round: current, kind: 'scout', at: now, epoch: this.epoch };
+						return this.plan;
+					}
+					kinds.push('entry');
+				}
+			} else if (round !== this.quietRound) {
+				if (used.claim < mine) kinds.push('claim');
+				const probe = this.probe;
+				if (probe && (probe.round === undefined || probe.round === round) && used.probe < this.probeUnitsIn(round)) kinds.push('probe');
+			}
+			for (const kind of kinds) {
+				const offset = kind === 'claim' && round < this.firstUntilRound ? FIRST_OFFSET_MS : OFFSET_MS[kind];
+				const at = round * length + offset + this.random() * OFFSET_SPREAD_MS;
+				if (at >= now - LATE_ROUND_MS && at >= this.quietUntil) {
+					this.plan = { round, kind, at, epoch: this.epoch };
+					return this.plan;
+				}
+			}
+		}
+		return undefined;
+	}
+
 	private async waitForSlot(): Promise<number> {
-		const window = this.qps < 1 ? this.windowMs / this.qps : this.windowMs;
 		for (;;) {
 			const now = this.now();
-			if (this.lastStartAt > 0 && now - this.lastStartAt > FORGET_AFTER_MS) this.startAfresh();
-			// Idle for two windows: the connection and n8n's credential cache are cold again.
-			if (now - this.lastStartAt > 2 * window) this.coldUntil = now + window;
-			while (this.starts.length > 0 && this.starts[0] <= now - window) this.starts.shift();
+			if (this.lastStartAt > Number.NEGATIVE_INFINITY && now - this.lastStartAt > FORGET_AFTER_MS) {
+				this.lastStartAt = Number.NEGATIVE_INFINITY;
+				this.startAfresh();
+			}
 			if (this.holdUntil > now) {
 				await sleep(this.holdUntil - now);
 				continue;
 			}
-			if (this.scouting) {
-				const waiting = this.lastSlot();
-				const patience = this.processes > 1 ? SHARED_SCOUT_WAIT_MS : SCOUT_WAIT_MS;
-				if (waiting && !waiting.answered && now - waiting.startedAt < patience) {
-					await sleep(SCOUT_POLL_MS);
-					continue;
-				}
+			this.review(now);
+			if (!this.place) {
+				const slot = this.freeSlot(now);
+				if (slot !== undefined) return slot;
+				await sleep(Math.max(1, this.starts[0] + this.freeWindow() - now));
+				continue;
 			}
-			if (this.processes > 1 || this.alignedRoundsLeft > 0) {
-				const at = this.nextRoundAt(now);
-				if (at > now) {
-					await sleep(at - now);
-					continue;
-				}
-				if (this.starts.length < this.perWindow()) return this.take(now, this.lastRound);
-			} else if (this.starts.length < this.perWindow()) {
-				return this.take(now, Number.NaN);
+			if (this.entering && this.entrySlot !== undefined) {
+				// The entry's verdict decides where we send: nothing else leaves until it comes.
+				await sleep(POLL_MS);
+				continue;
 			}
-			await sleep(Math.max(1, this.starts[0] + window - now));
+			const plan = this.nextPlan(now);
+			if (!plan) {
+				await sleep(this.roundMs());
+				continue;
+			}
+			if (plan.at > now) {
+				// Wake at the slot, or earlier for a verdict that may change the plan.
+				await sleep(Math.min(plan.at - now, this.probe ? POLL_MS * 10 : this.roundMs()));
+				continue;
+			}
+			return this.take(now, plan);
 		}
 	}
 
-	/** When our next round (with a unit left) begins; sets it as the round the next start counts in. */
-	private nextRoundAt(now: number): number {
-		const length = this.roundMs();
-		const units = this.processes > 1 ? this.units : [this.perWindow()];
-		const cycle = units.length;
-		let round = Math.max(Math.ceil((now - LATE_ROUND_MS) / length), this.lastRound);
-		for (let step = 0; step <= cycle; step++, round++) {
-			const used = round === this.lastRound ? this.startsInRound : 0;
-			if (units[((round % cycle) + cycle) % cycle] > used) break;
-		}
-		if (round !== this.lastRound) {
-			this.lastRound = round;
-			this.startsInRound = 0;
-			this.roundDelay = this.delayInRound();
-		}
-		return round * length + this.roundDelay;
+	private freeWindow(): number {
+		return this.qps < 1 ? this.windowMs / this.qps : this.windowMs;
 	}
 
-	/** When in its round a request leaves: later the larger the share this process takes, then at random. */
-	private delayInRound(): number {
-		const order = ROUND_ORDER_TIERS - Math.min(this.processes, ROUND_ORDER_TIERS);
-		return order * ROUND_ORDER_MS + this.random() * ROUND_SPREAD_MS;
-	}
-
-	private take(now: number, round: number): number {
-		const cold = this.scouting || now < this.coldUntil;
-		if (!Number.isNaN(round)) {
-			this.startsInRound++;
-			this.roundDelay = this.delayInRound();
-			if (this.processes <= 1 && this.startsInRound === 1) this.alignedRoundsLeft--;
-		}
-		this.lastStartAt = now;
-		// Rounds carry their own guard; only free-running starts count a cold start as later.
-		const countedAt = cold && Number.isNaN(round) ? now + COLD_START_MS : now;
+	/** Alone: a start now if the window has room. */
+	private freeSlot(now: number): number | undefined {
+		const window = this.freeWindow();
+		// Idle for two windows: the connection and n8n's credential cache are cold again.
+		if (now - this.lastStartAt > 2 * window) this.coldUntil = now + window;
+		while (this.starts.length > 0 && this.starts[0] <= now - window) this.starts.shift();
+		if (this.starts.length >= this.perRound()) return undefined;
+		const cold = now < this.coldUntil;
+		const countedAt = cold ? now + COLD_START_MS : now;
 		this.starts.push(countedAt);
+		return this.record({ kind: 'free', startedAt: now, countedAt, round: Number.NaN, epoch: this.epoch, cold, refused: false, answered: false });
+	}
+
+	private take(now: number, plan: { round: number; kind: Kind }): number {
+		this.plan = undefined;
+		const used = this.usedIn(plan.round);
+		used[plan.kind]++;
+		// An entry stands for the member's request in that round.
+		if (plan.kind === 'entry') used.claim++;
+		const cold = plan.round < this.coldUntilRound;
+		const id = this.record({ kind: plan.kind, startedAt: now, countedAt: now, round: plan.round, epoch: this.epoch, cold, refused: false, answered: false });
+		if (plan.kind === 'entry') this.entrySlot = id;
+		if (plan.kind === 'probe' && this.probe) {
+			this.probe.round = plan.round;
+			this.probe.slots.push(id);
+			this.probe.sentAt = now;
+			this.counters.probes++;
+		}
+		return id;
+	}
+
+	private record(slot: Slot): number {
+		this.lastStartAt = slot.startedAt;
 		const id = this.nextSlotId++;
-		this.slots.set(id, { startedAt: now, countedAt, round, processes: this.processes, cold, refused: false, answered: false });
+		this.slots.set(id, slot);
 		this.slots.delete(id - SLOTS_KEPT);
 		return id;
 	}
@@ -577,7 +785,7 @@ export function shareKey(key: string, sharedProcesses: number): void {
 /**
  * One pacer per API host and credential, so parallel executions with one key share its limit.
  * `sharedProcesses` (the credential's "n8n processes sharing this key", by default what
- * `shareKey` recorded) sets the starting share.
+ * `shareKey` recorded) sets the starting estimate.
  */
 export function pacerFor(key: string, qps: number, sharedProcesses = sharedByKey.get(key)): Pacer {
 	let pacer = pacers.get(key);
