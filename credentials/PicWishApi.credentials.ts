@@ -71,7 +71,7 @@ export class PicWishApi implements ICredentialType {
 			typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
 			default: 1,
 			description:
-				'How many n8n processes send requests with this key at the same time, e.g. the number of workers in queue mode. Each process starts at its share of the rate limit. With 1, each starts at the full rate and finds its share from the rate-limit answers it gets.',
+				'How many n8n processes send requests with this key at the same time, e.g. the number of workers in queue mode. Each process starts as one of that many and takes its share of the rate limit. With 1, a single n8n runs at the full rate, and up to three processes find their shares from the rate-limit answers they get; set it for four or more.',
 		},
 	];
 

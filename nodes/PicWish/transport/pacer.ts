@@ -53,7 +53,7 @@ const INITIAL_GUARD_MS = 25;
  * server within a few milliseconds of their start once a process is warm, and every millisecond of
  * guard is a millisecond of every window lost.
  */
-const MIN_GUARD_MS = 10;
+const MIN_GUARD_MS = 15;
 /** After an idle spell, alone, the first requests' slots count this much later (they leave late). */
 const COLD_START_MS = 120;
 const MAX_GUARD_MS = 1000;
@@ -210,6 +210,8 @@ export class Pacer {
 	 * requests came just before it, and they still count in the server's window until then.
 	 */
 	private quietUntil = Number.NEGATIVE_INFINITY;
+	/** The scout of this start has left (one a start: two in a row would meet in one window). */
+	private scouted = false;
 	/**
 	 * The round after an entry that went through: the entry may have reached the server late (a
 	 * worker's first requests do) and still count in that round's window, so the process sends
@@ -572,6 +574,7 @@ export class Pacer {
 		this.starts.length = 0;
 		this.probeAfterMs = PROBE_AFTER_MS;
 		this.coldUntilRound = this.currentRound() + COLD_ROUNDS;
+		this.scouted = false;
 	}
 
 	private contention(now: number): void {
@@ -660,13 +663,14 @@ export class Pacer {
 				// One entry, in the first round of the tier's block (where its members claim first).
 				const usable = round * length + OFFSET_MS.entry >= now - LATE_ROUND_MS;
 				if (this.entrySlot === undefined && usable && isEntryRound(layout, place.tier, round)) {
-					// More than a round before the entry, one request a round leaves at once, a *scout*: a
-					// single request, or a test in the editor, does not wait for the entry, and on its own
-					// the process does not lose those rounds. It no longer counts when the entry leaves.
-					// Refused, it tells that the key is busy: the process would lose tier 0, and skips it.
-					const current = Math.floor(now / length);
-					if (place.tier === 0 && round * length - now >= length && this.usedIn(current).scout === 0) {
-						this.plan = { round: current, kind: 'scout', at: now, epoch: this.epoch };
+					// More than a round before the entry, the first request of a start leaves at once, a
+					// *scout*: a single request, or a test in the editor, does not wait for the entry. It no
+					// longer counts when the entry leaves. Refused, it tells that the key is busy: the
+					// process would lose tier 0, and skips it.
+					const scout = !this.scouted && place.tier === 0 && round * length - now >= length;
+					this.scouted = true;
+					if (scout) {
+						this.plan = { round: Math.floor(now / length), kind: 'scout', at: now, epoch: this.epoch };
 						return this.plan;
 					}
 					kinds.push('entry');
