@@ -79,7 +79,6 @@ async function runKeyModel(Pacer, clock, options = {}) {
 		done: 0,
 	}));
 	const queue = [];
-	const waiting = [];
 	const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 	function serve(arrival) {
@@ -156,9 +155,8 @@ async function runKeyModel(Pacer, clock, options = {}) {
 			dispatch();
 			await sleep(5);
 		}
+		// A lane takes the next queued job itself when it finishes one: when all lanes end, so do the jobs.
 		await Promise.all(lanes);
-		// A lane takes the next queued job itself when it finishes one; wait for those too.
-		while (processes.some((proc) => proc.free < o.concurrency)) await sleep(50);
 	})().then(() => (done = true));
 	while (!done) await clock.advance(5);
 

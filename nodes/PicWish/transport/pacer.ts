@@ -43,7 +43,7 @@
 import { sleep } from 'n8n-workflow';
 
 import type { Layout } from './layout';
-import { isEntryRound, layoutFor, membersOf, shareOf, takesWithoutContest, unitsAt } from './layout';
+import { isEntryRound, layoutFor, membersOf, shareOf, takesWithoutContest, unitsAt, unitsOf } from './layout';
 import { fullJitter } from './retry';
 
 const WINDOW_MS = 1000;
@@ -282,7 +282,7 @@ export class Pacer {
 			rate: this.currentRate,
 			processes: this.place?.processes ?? 1,
 			tier: this.place?.tier ?? 0,
-			units: this.layout && this.place ? [...this.layout.tiers[this.place.tier]] : [],
+			units: this.layout && this.place ? [...unitsOf(this.layout, this.place.tier)] : [],
 			entering: this.entering,
 			provisional: this.provisional,
 			guardMs: this.guardMs,
@@ -471,7 +471,7 @@ export class Pacer {
 		} else {
 			// Refused in every tier: the layout holds one process more, and the process takes the new
 			// last tier without asking (entering it would only be refused by claims of the old layout).
-			this.moveTo({ processes: Math.min(MAX_PROCESSES, this.place.processes + 1), tier }, { enter: false, provisional: false, first: true });
+			this.moveTo({ processes: this.place.processes + 1, tier }, { enter: false, provisional: false, first: true });
 		}
 	}
 
@@ -488,7 +488,7 @@ export class Pacer {
 			return;
 		}
 		this.counters.grown++;
-		this.moveTo({ processes: Math.min(MAX_PROCESSES, this.place.processes + 1), tier: this.place.tier }, { enter: false, provisional: false, first: true });
+		this.moveTo({ processes: this.place.processes + 1, tier: this.place.tier }, { enter: false, provisional: false, first: true });
 	}
 
 	/** The entry went through (or no 429 came for it in time): a member of its tier. */
@@ -524,7 +524,10 @@ export class Pacer {
 		this.calmSince = this.now();
 	}
 
-	/** Sends in rounds from `place`: entering its tier (a contest, unless it is taken without one) or as a member. */
+	/**
+	 * Sends in rounds from `place` (at most `MAX_PROCESSES` processes): entering its tier (a contest,
+	 * unless it is taken without one) or as a member.
+	 */
 	private moveTo(place: Place, how: { enter: boolean; provisional: boolean; first?: boolean }): void {
 		const layout = layoutFor(Math.min(MAX_PROCESSES, place.processes), this.perRound());
 		this.place = { processes: layout.processes, tier: Math.min(Math.max(0, place.tier), layout.tiers.length - 1) };
